@@ -1,0 +1,54 @@
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { z } from 'zod';
+import type { Answer, PassageView } from '../answer/types.js';
+import type { Library } from '../library/library.js';
+import type { ReloadOutcome } from '../library/reload-report.js';
+import type { CorpusOverview } from '../library/overview.js';
+
+/** Option values as a transport hands them over: by option name, before validation. */
+export type RawOptions = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** Who runs a command. Each transport decides `isModerator` from what it knows (Discord: permissions and roles). */
+export interface Invoker {
+  readonly id: string;
+  readonly isModerator: boolean;
+}
+
+export interface CommandContext {
+  readonly library: Library;
+  readonly invoker: Invoker;
+}
+
+/**
+ * What a command answers, independent of where it is shown: the console and Discord renderers turn it into text
+ * or a message. `private` asks the transport to show it only to the person who asked.
+ */
+export type Reply =
+  | { readonly kind: 'answer'; readonly answer: Answer; readonly private: boolean }
+  | { readonly kind: 'passage'; readonly view: PassageView; readonly private: boolean }
+  | { readonly kind: 'reload'; readonly outcome: ReloadOutcome; readonly private: boolean }
+  | { readonly kind: 'help'; readonly overview: CorpusOverview; readonly private: boolean }
+  | { readonly kind: 'notice'; readonly tone: NoticeTone; readonly text: string; readonly private: boolean };
+
+export type NoticeTone = 'info' | 'refusal' | 'error';
+
+/** An autocomplete suggestion, within Discord's limits (name and value up to 100 characters). */
+export interface Choice {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * A slash command: its Discord definition, its options' schema (applied once, by `runCommand`), and a handler
+ * that returns a `Reply` instead of talking to any transport.
+ */
+export interface Command<Options = unknown> {
+  readonly name: string;
+  readonly definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  readonly options: z.ZodType<Options>;
+  /** Refused at run time for invokers who are not moderators, whatever the transport's defaults say. */
+  readonly moderatorOnly: boolean;
+  execute(options: Options, context: CommandContext): Promise<Reply> | Reply;
+  /** Suggestions for the option being typed; answered from memory, without waiting on anything slow. */
+  autocomplete?(focused: { readonly name: string; readonly value: string }, context: CommandContext): Choice[];
+}

@@ -1,0 +1,75 @@
+import 'dotenv/config';
+import { createInterface } from 'node:readline';
+import { commands, findCommand } from '../../commands/index.js';
+import type { CommandContext, Invoker } from '../commands/command.js';
+import { runCommand } from '../commands/run-command.js';
+import { ConfigError, parseConfig } from '../config/env.js';
+import { CorpusError } from '../corpus/errors.js';
+import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { toJsonLine } from './json-lines.js';
+import { parseLine } from './parse-line.js';
+import { ANSI, PLAIN, renderText } from './render.js';
+
+/** The console user runs the bot on their own machine, so they are a moderator. */
+const CONSOLE_USER: Invoker = { id: 'console', isModerator: true };
+
+/** C0 and C1 control characters other than line breaks would drive the terminal, not be shown. */
+const CONTROL_CHARACTERS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+
+async function main(): Promise<number> {
+  const config = parseConfig(process.env);
+  const library = await Library.load(config.CORPUS_DIR, {
+    ...DEFAULT_LIBRARY_OPTIONS,
+    corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
+  });
+  const context: CommandContext = { library, invoker: CONSOLE_USER };
+  const onError = (error: unknown): void => console.error(`console: a command failed: ${(error as Error).stack ?? String(error)}`);
+
+  if (process.argv.includes('--json')) {
+    if (process.stdin.isTTY) {
+      console.error('console: --json reads questions from standard input: pipe them in, one per line.');
+      return 2;
+    }
+    const ask = findCommand('ask')!;
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      const reply = await runCommand(ask, { question: line }, context, { onError });
+      process.stdout.write(`${JSON.stringify(toJsonLine(line, reply))}\n`);
+    }
+    return 0;
+  }
+
+  const interactive = process.stdin.isTTY === true;
+  const style = process.stdout.isTTY ? ANSI : PLAIN;
+  const snapshot = library.current.engine;
+  console.log(
+    `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
+      'Type a question, or /ask question: …, /source passage: …, /reload, /help. Ctrl-D or /quit to leave.',
+  );
+  const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+  input.setPrompt('ask> ');
+  if (interactive) input.prompt();
+  for await (const line of input) {
+    const parsed = parseLine(line, commands);
+    if (parsed.kind === 'command') {
+      const reply = await runCommand(parsed.command, parsed.options, context, { onError });
+      console.log(renderText(reply, style).replace(CONTROL_CHARACTERS, (c) => (style === ANSI && c === '\u001b' ? c : '\uFFFD')));
+    } else if (parsed.kind === 'unknown') {
+      if (parsed.name === 'quit' || parsed.name === 'exit') break;
+      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload or /help.`);
+    }
+    if (interactive) input.prompt();
+  }
+  input.close();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof CorpusError || error instanceof ConfigError) console.error(error.message);
+    else console.error(`console: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  },
+);

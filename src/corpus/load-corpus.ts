@@ -1,0 +1,238 @@
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocumentFile } from './document-file.js';
+import { CorpusError, type CorpusProblem } from './errors.js';
+import { EXAMPLES_FILE, parseExamples } from './examples.js';
+import { GLOSSARY_FILE, parseGlossary } from './glossary.js';
+import type { Corpus, CorpusDocument, Glossary } from './types.js';
+
+/** Where documents live inside the corpus folder. */
+export const DOCUMENTS_FOLDER = 'documents';
+const DOCUMENT_EXTENSIONS = new Set(['.txt', '.md']);
+
+export interface CorpusLoadOptions {
+  /** Largest file accepted, in bytes; a larger one is refused with this limit named. */
+  readonly maxFileBytes: number;
+}
+
+/** Defaults for {@link loadCorpus}. */
+export const DEFAULT_CORPUS_LOAD_OPTIONS: CorpusLoadOptions = { maxFileBytes: 5 * 1024 * 1024 };
+
+const EMPTY_GLOSSARY: Glossary = { entries: [] };
+
+/**
+ * Loads and validates every file of a corpus folder: `documents/**` (`.txt` or `.md`, with front matter), an
+ * optional `glossary.json` and an optional `examples.txt`. All or nothing: any problem in any file throws a {@link CorpusError} listing every
+ * problem found, so a half-valid corpus is never served. Nothing outside the folder is read, through links or
+ * otherwise.
+ */
+export async function loadCorpus(
+  directory: string,
+  options: CorpusLoadOptions = DEFAULT_CORPUS_LOAD_OPTIONS,
+): Promise<Corpus> {
+  const root = await resolveRoot(directory);
+  const problems: CorpusProblem[] = [];
+  const reader = new CorpusReader(root, options, problems);
+
+  const documents: CorpusDocument[] = [];
+  const documentsDir = path.join(root, DOCUMENTS_FOLDER);
+  if (!(await isDirectory(documentsDir))) {
+    problems.push({ file: DOCUMENTS_FOLDER, message: 'is missing: put the articles in a folder "documents"' });
+  } else {
+    for (const file of await reader.listFiles(documentsDir)) {
+      const relative = toCorpusPath(root, file);
+      if (!DOCUMENT_EXTENSIONS.has(path.extname(file).toLowerCase())) {
+        problems.push({ file: relative, message: 'is not a document: documents are .txt or .md files' });
+        continue;
+      }
+      const content = await reader.readText(file);
+      if (content === undefined) continue;
+      const parsed = parseDocumentFile(relative, content);
+      if (parsed.ok) documents.push(parsed.document);
+      else problems.push(...parsed.problems);
+    }
+    if (documents.length === 0 && problems.length === 0) {
+      problems.push({ file: DOCUMENTS_FOLDER, message: 'holds no documents' });
+    }
+  }
+  problems.push(...duplicateIds(documents));
+
+  let glossary = EMPTY_GLOSSARY;
+  const glossaryPath = path.join(root, GLOSSARY_FILE);
+  if (await exists(glossaryPath)) {
+    const content = await reader.readText(glossaryPath);
+    if (content !== undefined) {
+      const parsed = parseGlossary(content);
+      if (parsed.ok) glossary = parsed.glossary;
+      else problems.push(...parsed.problems);
+    }
+  }
+
+  let examples: string[] = [];
+  const examplesPath = path.join(root, EXAMPLES_FILE);
+  if (await exists(examplesPath)) {
+    const content = await reader.readText(examplesPath);
+    if (content !== undefined) {
+      const parsed = parseExamples(content);
+      if (parsed.ok) examples = parsed.examples;
+      else problems.push(...parsed.problems);
+    }
+  }
+
+  if (problems.length > 0) throw new CorpusError(problems);
+  documents.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  return { directory: root, documents, glossary, examples };
+}
+
+async function resolveRoot(directory: string): Promise<string> {
+  try {
+    const root = await realpath(directory);
+    if ((await stat(root)).isDirectory()) return root;
+  } catch {
+    // Reported below: a missing folder and a file in its place get the same answer.
+  }
+  throw new CorpusError([{ file: '.', message: `the corpus folder "${directory}" does not exist or is not a folder` }]);
+}
+
+/** Reads files for one load, recording every problem instead of stopping at the first. */
+class CorpusReader {
+  constructor(
+    private readonly root: string,
+    private readonly options: CorpusLoadOptions,
+    private readonly problems: CorpusProblem[],
+  ) {}
+
+  /** Every file below `directory`, sorted, following only links that stay inside the corpus folder. */
+  async listFiles(directory: string, visited = new Set<string>()): Promise<string[]> {
+    const real = await this.attempt(directory, () => realpath(directory));
+    if (real === undefined || visited.has(real)) return [];
+    visited.add(real);
+    const files: string[] = [];
+    const entries = await this.attempt(directory, () => readdir(directory, { withFileTypes: true }));
+    for (const entry of (entries ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(directory, entry.name);
+      const target = entry.isSymbolicLink() ? await this.insideTarget(full) : full;
+      if (target === undefined) continue;
+      const info = await this.attempt(full, () => stat(target));
+      if (info?.isDirectory()) files.push(...(await this.listFiles(full, visited)));
+      else if (info?.isFile()) files.push(full);
+    }
+    return files;
+  }
+
+  /** The file's text, or undefined after recording why it cannot be used. */
+  async readText(file: string): Promise<string | undefined> {
+    const relative = toCorpusPath(this.root, file);
+    const target = await this.insideTarget(file);
+    if (target === undefined) return undefined;
+    const info = await this.attempt(file, () => stat(target));
+    if (info === undefined) return undefined;
+    if (info.size > this.options.maxFileBytes) {
+      this.problems.push({
+        file: relative,
+        message: `is ${formatBytes(info.size)}, over the limit of ${formatBytes(this.options.maxFileBytes)} (MAX_CORPUS_FILE_BYTES)`,
+      });
+      return undefined;
+    }
+    const bytes = await this.attempt(file, () => readFile(target));
+    if (bytes === undefined) return undefined;
+    if (bytes.includes(0)) {
+      this.problems.push({ file: relative, message: 'is a binary file (it contains NUL bytes), not text' });
+      return undefined;
+    }
+    const text = decodeUtf8(bytes);
+    if (typeof text !== 'string') {
+      this.problems.push({ file: relative, line: text.line, message: 'is not valid UTF-8 text' });
+      return undefined;
+    }
+    if (text.trim() === '') {
+      this.problems.push({ file: relative, message: 'is empty' });
+      return undefined;
+    }
+    return text;
+  }
+
+  private async insideTarget(link: string): Promise<string | undefined> {
+    const target = await this.attempt(link, () => realpath(link));
+    if (target === undefined) return undefined;
+    if (target !== this.root && !target.startsWith(this.root + path.sep)) {
+      this.problems.push({
+        file: toCorpusPath(this.root, link),
+        message: 'links outside the corpus folder: refused, the corpus never reads outside its folder',
+      });
+      return undefined;
+    }
+    return target;
+  }
+
+  private async attempt<T>(file: string, action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (error) {
+      this.problems.push({ file: toCorpusPath(this.root, file), message: describeFsError(error) });
+      return undefined;
+    }
+  }
+}
+
+function duplicateIds(documents: readonly CorpusDocument[]): CorpusProblem[] {
+  const firstFile = new Map<string, string>();
+  const problems: CorpusProblem[] = [];
+  for (const document of documents) {
+    const earlier = firstFile.get(document.meta.id);
+    if (earlier === undefined) firstFile.set(document.meta.id, document.file);
+    else problems.push({ file: document.file, field: 'id', message: `"${document.meta.id}" is already used by ${earlier}` });
+  }
+  return problems;
+}
+
+function decodeUtf8(bytes: Buffer): string | { line: number } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const bad = lenient.indexOf('\uFFFD');
+    return { line: lenient.slice(0, Math.max(bad, 0)).split('\n').length };
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be read: permission denied';
+    case 'ENOENT':
+      return 'does not exist (a broken link, or removed while loading)';
+    case 'ELOOP':
+      return 'is a loop of links';
+    default:
+      return `cannot be read: ${(error as Error).message}`;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await stat(directory)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function toCorpusPath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/') || '.';
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${bytes} bytes`;
+}

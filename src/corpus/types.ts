@@ -1,0 +1,56 @@
+/** What a document says about itself, validated by `documentMetaSchema`. */
+export interface DocumentMeta {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly url?: string | undefined;
+  readonly published?: string | undefined;
+  readonly author?: string | undefined;
+}
+
+/** A sentence inside a passage, as offsets into the passage's text (end exclusive, trailing space excluded). */
+export interface SentenceSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A paragraph of an article, or its photo caption: the unit that is indexed, cited and quoted. */
+export interface Passage {
+  /** Readable and stable citation id: `<document id>#p<position>`, e.g. `bannu-siege#p5`. */
+  readonly id: string;
+  readonly documentId: string;
+  /** Position in its document, from 1. */
+  readonly position: number;
+  readonly kind: 'caption' | 'paragraph';
+  /** Verbatim text from the document file (a caption without its trailing credit). */
+  readonly text: string;
+  readonly sentences: readonly SentenceSpan[];
+  /** The credit a caption names, e.g. "BBC" for "[Source: BBC]". */
+  readonly credit?: string | undefined;
+}
+
+export interface CorpusDocument {
+  readonly meta: DocumentMeta;
+  /** Path of the document file relative to the corpus folder. */
+  readonly file: string;
+  readonly passages: readonly Passage[];
+}
+
+/** A set of interchangeable terms: any of them in a question also finds the others. */
+export interface GlossaryEntry {
+  readonly terms: readonly string[];
+  readonly note?: string | undefined;
+}
+
+export interface Glossary {
+  readonly entries: readonly GlossaryEntry[];
+}
+
+/** A loaded, validated corpus. Immutable: a reload builds a new one. */
+export interface Corpus {
+  readonly directory: string;
+  readonly documents: readonly CorpusDocument[];
+  readonly glossary: Glossary;
+  /** Example questions for `/help`, from `examples.txt`. */
+  readonly examples: readonly string[];
+}

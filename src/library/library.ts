@@ -1,0 +1,76 @@
+import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions } from '../answer/engine.js';
+import { CorpusError } from '../corpus/errors.js';
+import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
+import { compareCorpora, type ReloadOutcome } from './reload-report.js';
+
+/** One complete, immutable corpus and its index. A request uses one snapshot from start to end. */
+export interface LibrarySnapshot {
+  readonly engine: AnswerEngine;
+  /** Counts the successful loads: 1 for the corpus loaded at start-up. */
+  readonly version: number;
+  readonly loadedAt: Date;
+}
+
+export interface LibraryOptions {
+  readonly corpus: CorpusLoadOptions;
+  readonly engine: AnswerEngineOptions;
+}
+
+/** Defaults for {@link Library.load}. */
+export const DEFAULT_LIBRARY_OPTIONS: LibraryOptions = {
+  corpus: DEFAULT_CORPUS_LOAD_OPTIONS,
+  engine: DEFAULT_ANSWER_ENGINE_OPTIONS,
+};
+
+/**
+ * Holds the corpus being served. A reload builds a whole new snapshot off to the side and swaps it in with one
+ * assignment, so every question sees either the old corpus or the new one, never a mix; if the new corpus has
+ * problems, the old one keeps serving. Reloads never overlap: a reload asked for while one runs shares its result.
+ */
+export class Library {
+  private snapshot: LibrarySnapshot;
+  private running: Promise<ReloadOutcome> | undefined;
+
+  private constructor(
+    readonly directory: string,
+    private readonly options: LibraryOptions,
+    first: LibrarySnapshot,
+  ) {
+    this.snapshot = first;
+  }
+
+  /** Loads the corpus for start-up. Throws a {@link CorpusError} naming each bad file: nothing half-built is served. */
+  static async load(directory: string, options: LibraryOptions = DEFAULT_LIBRARY_OPTIONS): Promise<Library> {
+    const corpus = await loadCorpus(directory, options.corpus);
+    const engine = await AnswerEngine.build(corpus, options.engine);
+    return new Library(directory, options, { engine, version: 1, loadedAt: new Date() });
+  }
+
+  /** The snapshot serving now. Take it once per request. */
+  get current(): LibrarySnapshot {
+    return this.snapshot;
+  }
+
+  /** Re-reads the corpus folder and swaps the new corpus in, or reports why not and keeps the old one. */
+  reload(): Promise<ReloadOutcome> {
+    if (this.running) return this.running.then((outcome) => ({ ...outcome, joined: true }));
+    this.running = this.rebuild().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async rebuild(): Promise<ReloadOutcome> {
+    const started = performance.now();
+    try {
+      const corpus = await loadCorpus(this.directory, this.options.corpus);
+      const engine = await AnswerEngine.build(corpus, this.options.engine);
+      const before = this.snapshot;
+      this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
+      return { ok: true, joined: false, report: compareCorpora(before.engine.corpus, corpus, performance.now() - started) };
+    } catch (error) {
+      if (error instanceof CorpusError) return { ok: false, joined: false, problems: error.problems };
+      return { ok: false, joined: false, problems: [{ file: '.', message: `reload failed: ${(error as Error).message}` }] };
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { stemmer } from 'stemmer';
+import { eng as englishStopWords } from 'stopword';
+
+/**
+ * One word of analysed text: its stem (what the index stores) and where it sits in the original string,
+ * so that matches can be marked in the verbatim quote.
+ */
+export interface Token {
+  readonly stem: string;
+  /** The normalised surface form before stemming: fuzzy matching measures typos against this. */
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Words a question is made of that say what kind of answer is wanted, not what it is about. */
+const QUESTION_WORDS = ['what', 'which', 'who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'whats'];
+
+/** Words the stop list keeps that carry no topic in a question. */
+const EXTRA_STOP_WORDS = [
+  'does', 'doing', 'done', 'was', 'were', 'be', 'is', 'are', 'am', 'it', 'its', 'did', 'do', 'the', 'a', 'an',
+  'there', 'any', 'anything', 'tell', 'me', 'us', 'know', 'please', 'about', 'happen', 'happened', 'according',
+];
+
+const STOP_WORDS: ReadonlySet<string> = new Set([...englishStopWords, ...QUESTION_WORDS, ...EXTRA_STOP_WORDS]);
+
+/**
+ * A word: letters and digits, with inner apostrophes, or a number written with separators such as 12:30 or 1,000.
+ * Hyphens split words, so "hostage-takers" also matches "hostage takers".
+ */
+const WORD = /\d+(?:[:.,]\d+)*|[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+const ASCII_ONLY = /^[\x00-\x7F]*$/;
+const COMBINING_MARKS = /\p{M}+/gu;
+const CURLY_APOSTROPHES = /[‘’ʼ`´]/g;
+
+/**
+ * Folds case, curly apostrophes and diacritics so that "Ḳhyber", "khyber" and "KHYBER" are one word.
+ * Keeps the string's length so token offsets still point into the original text.
+ */
+export function normalise(text: string): string {
+  if (ASCII_ONLY.test(text)) return text.toLowerCase();
+  let folded = '';
+  for (const char of text) {
+    const plain = char.normalize('NFKD').replace(COMBINING_MARKS, '').replace(CURLY_APOSTROPHES, "'").toLowerCase();
+    // A character that folds to a different length would shift every offset after it: keep the original instead.
+    folded += plain.length === char.length ? plain : char.toLowerCase().length === char.length ? char.toLowerCase() : char;
+  }
+  return folded;
+}
+
+function stripPossessive(word: string): string {
+  return word.endsWith("'s") ? word.slice(0, -2) : word.replace(/'$/, '');
+}
+
+/** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
+export function tokenize(text: string): Token[] {
+  const normalised = normalise(text);
+  const tokens: Token[] = [];
+  for (const match of normalised.matchAll(WORD)) {
+    const word = stripPossessive(match[0]).replace(/'/g, '');
+    if (word.length === 0) continue;
+    const start = match.index;
+    tokens.push({ stem: stemWord(word), word, start, end: start + match[0].length });
+  }
+  return tokens;
+}
+
+/** Stemming dominates indexing time and words repeat: stems are remembered, up to a bound. */
+const STEM_CACHE_LIMIT = 200_000;
+const stemCache = new Map<string, string>();
+
+/** The Porter stem of a normalised word; numbers and times are kept as they are. */
+export function stemWord(word: string): string {
+  if (/^\d/.test(word)) return word;
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stem = stemmer(word);
+    stemCache.set(word, stem);
+  }
+  return stem;
+}
+
+/** True for words that carry no topic: English stop words and question words. */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+/** The tokens of a text that carry its topic: stop words and question words dropped. */
+export function contentTokens(text: string): Token[] {
+  return tokenize(text).filter((token) => !isStopWord(token.word));
+}
