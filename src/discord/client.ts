@@ -1,0 +1,20 @@
+import { Client, GatewayIntentBits } from 'discord.js';
+
+/** How to reach Discord. */
+export interface ClientSettings {
+  /** REST root without the version (e.g. `http://127.0.0.1:5555/api`); Discord's own when undefined. */
+  readonly apiBase?: string | undefined;
+}
+
+/**
+ * The bot's discord.js client: the Guilds intent only (slash commands need no privileged intents), and no mention
+ * ever parsed by default, so a message that forgets its own `allowedMentions` still cannot ping anyone.
+ */
+export function createClient(settings: ClientSettings = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
+    ...(settings.apiBase === undefined ? {} : { rest: { api: settings.apiBase } }),
+  });
+}
