@@ -54,8 +54,8 @@ export class AnswerEngine {
   /** Answers a question with up to `limit` quotes, best first, or abstains when the corpus does not answer it. */
   answer(question: string, page: AnswerPage = {}): Answer {
     const { offset = 0, limit = QUOTES_PER_PAGE } = page;
-    const analysed = analyseQuestion(question, this.glossary);
     if (question.trim() === '') return abstain(question, 'empty-question');
+    const analysed = analyseQuestion(question, this.glossary);
     if (analysed.concepts.length === 0) return abstain(question, 'no-content-words');
 
     const ranked = rankQuotes(analysed, this.index, this.options.ranking);
@@ -74,6 +74,14 @@ export class AnswerEngine {
       offset,
       confidence,
     };
+  }
+
+  /**
+   * Every passage that shares a word with the question, best first, with the sentence(s) each would quote:
+   * the ranking before any abstention, for measuring retrieval.
+   */
+  rank(question: string): RankedQuote[] {
+    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking);
   }
 
   /** The whole passage cited as `id`, with its neighbours, or undefined when there is no such passage. */

@@ -1,5 +1,5 @@
 import type { SentenceSpan } from '../corpus/types.js';
-import { contentTokens, type Token } from '../search/analyzer.js';
+import { isStopStem, tokenize, type Token } from '../search/analyzer.js';
 import type { PassageIndex } from '../search/passage-index.js';
 import type { AnalysedQuestion, AnswerCue, Concept } from '../search/question.js';
 import type { Highlight } from './types.js';
@@ -76,7 +76,7 @@ export function rankQuotes(
     for (const form of resolved.forms) {
       for (const position of form.positions) {
         for (const [stem, credit] of position) {
-          searchWeights.set(stem, Math.max(searchWeights.get(stem) ?? 0, credit));
+          if (!isStopStem(stem)) searchWeights.set(stem, Math.max(searchWeights.get(stem) ?? 0, credit));
         }
       }
     }
@@ -86,7 +86,7 @@ export function rankQuotes(
 
   const ranked = hits.map((hit) => {
     const { passage } = hit.entry;
-    const tokens = contentTokens(passage.text);
+    const tokens = tokenize(passage.text);
     const occurrences = findOccurrences(concepts, tokens);
     const coverageOf = (start: number, end: number): number =>
       coverage(concepts, occurrences.filter((o) => o.start >= start && o.end <= end), totalWeight);
@@ -137,10 +137,10 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
   // A concept weighs what its rarest present wording weighs; if the corpus has none of its wordings,
   // it weighs the most, so a question about something absent cannot be covered.
   const presentWeights = [{ positions: ownPositions }, ...aliasForms].flatMap(({ positions }) => {
-    const frequencies = positions.map((position) =>
-      Math.max(...[...position.keys()].map((stem) => index.documentFrequency(stem))),
-    );
-    if (frequencies.some((frequency) => frequency === 0)) return [];
+    const frequencies = positions
+      .filter((position) => ![...position.keys()].every(isStopStem))
+      .map((position) => Math.max(...[...position.keys()].map((stem) => index.documentFrequency(stem))));
+    if (frequencies.length === 0 || frequencies.some((frequency) => frequency === 0)) return [];
     return [frequencies.reduce((sum, frequency) => sum + idf(frequency), 0) / frequencies.length];
   });
   const weight = presentWeights.length > 0 ? Math.max(...presentWeights) : idf(0);

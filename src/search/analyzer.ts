@@ -87,6 +87,13 @@ export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
 }
 
+const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stemWord));
+
+/** True for stems of stop words: they are not indexed, so they cannot be searched for. */
+export function isStopStem(stem: string): boolean {
+  return STOP_STEMS.has(stem);
+}
+
 /** The tokens of a text that carry its topic: stop words and question words dropped. */
 export function contentTokens(text: string): Token[] {
   return tokenize(text).filter((token) => !isStopWord(token.word));

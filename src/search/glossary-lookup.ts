@@ -1,7 +1,10 @@
 import type { Glossary } from '../corpus/types.js';
-import { contentTokens } from './analyzer.js';
+import { tokenize } from './analyzer.js';
 
-/** A glossary entry as stem sequences: each term of the entry is one way of saying the same thing. */
+/**
+ * A glossary entry as stem sequences, stop words kept ("took over" is not "took"): each term of the entry is one
+ * way of saying the same thing.
+ */
 export interface AliasGroup {
   readonly terms: readonly string[];
   readonly forms: readonly (readonly string[])[];
@@ -16,7 +19,7 @@ export class GlossaryLookup {
 
   constructor(glossary: Glossary) {
     for (const entry of glossary.entries) {
-      const forms = uniqueForms(entry.terms.map((term) => contentTokens(term).map((token) => token.stem)));
+      const forms = uniqueForms(entry.terms.map((term) => tokenize(term).map((token) => token.stem)));
       const group: AliasGroup = { terms: entry.terms, forms };
       for (const form of forms) {
         const first = form[0];

@@ -1,4 +1,4 @@
-import { contentTokens, normalise, type Token } from './analyzer.js';
+import { isStopWord, normalise, tokenize, type Token } from './analyzer.js';
 import type { AliasGroup, GlossaryLookup } from './glossary-lookup.js';
 
 /**
@@ -27,14 +27,21 @@ const CUES: readonly [RegExp, AnswerCue][] = [
   [/^\s*where\b|\b(which|what) (district|province|region|city|town|country|place|area|border)\b/, 'place'],
 ];
 
-/** Reads the question's form and its concepts: content words, with glossary terms merged into one concept. */
+/**
+ * Reads the question's form and its concepts: its content words, with any glossary term (stop words included, as
+ * in "took over") merged into one concept.
+ */
 export function analyseQuestion(text: string, glossary: GlossaryLookup): AnalysedQuestion {
-  const tokens = contentTokens(text);
+  const tokens = tokenize(text);
   const stems = tokens.map((token) => token.stem);
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   for (let index = 0; index < tokens.length; ) {
     const alias = glossary.matchAt(stems, index);
+    if (!alias && isStopWord(tokens[index]!.word)) {
+      index++;
+      continue;
+    }
     const length = alias?.length ?? 1;
     const words = tokens.slice(index, index + length);
     const own = stems.slice(index, index + length);

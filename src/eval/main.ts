@@ -1,0 +1,170 @@
+import 'dotenv/config';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findCommand } from '../../commands/index.js';
+import { AnswerEngine } from '../answer/engine.js';
+import type { Quote } from '../answer/types.js';
+import type { CommandContext } from '../commands/command.js';
+import { runCommand } from '../commands/run-command.js';
+import { parseConfig } from '../config/env.js';
+import { Library } from '../library/library.js';
+import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, type SquadSet } from './squad.js';
+import { addTypo, seededRandom } from './typos.js';
+
+/** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
+interface DevQuestion {
+  readonly q: string;
+  readonly expect: readonly string[] | null;
+}
+
+interface DevResult {
+  readonly question: DevQuestion;
+  readonly answered: boolean;
+  readonly quotes: readonly Quote[];
+  readonly closest?: Quote | undefined;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    squad: { type: 'boolean', default: false },
+    typos: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    data: { type: 'string', default: DEFAULT_EVAL_DIR },
+    seed: { type: 'string', default: '2022' },
+  },
+});
+
+const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
+
+/** Evidence strings are typed with straight quotes; the articles use curly ones. */
+function fold(text: string): string {
+  return text.replace(/[“”„"]/g, '"').replace(/[‘’']/g, "'").replace(/[–—]/g, '-').toLowerCase();
+}
+
+function holdsEvidence(quote: Quote | undefined, expect: readonly string[]): boolean {
+  return quote !== undefined && expect.some((evidence) => fold(quote.text).includes(fold(evidence)));
+}
+
+async function runDev(context: CommandContext, questions: readonly DevQuestion[]): Promise<DevResult[]> {
+  const ask = findCommand('ask')!;
+  const results: DevResult[] = [];
+  for (const question of questions) {
+    const reply = await runCommand(ask, { question: question.q }, context);
+    if (reply.kind !== 'answer') throw new Error(`eval: /ask answered "${reply.kind}" to ${JSON.stringify(question.q)}`);
+    const { answer } = reply;
+    results.push({ question, answered: answer.answered, quotes: answer.quotes, closest: answer.closest });
+  }
+  return results;
+}
+
+interface DevFigures {
+  readonly answerable: number;
+  readonly top1: number;
+  readonly top3: number;
+  readonly answered: number;
+  readonly offTopic: number;
+  readonly abstained: number;
+}
+
+function score(results: readonly DevResult[]): DevFigures {
+  const answerable = results.filter((r) => r.question.expect !== null);
+  const offTopic = results.filter((r) => r.question.expect === null);
+  return {
+    answerable: answerable.length,
+    top1: answerable.filter((r) => r.answered && holdsEvidence(r.quotes[0], r.question.expect!)).length,
+    top3: answerable.filter((r) => r.answered && r.quotes.slice(0, 3).some((q) => holdsEvidence(q, r.question.expect!))).length,
+    answered: answerable.filter((r) => r.answered).length,
+    offTopic: offTopic.length,
+    abstained: offTopic.filter((r) => !r.answered).length,
+  };
+}
+
+function printMisses(results: readonly DevResult[]): void {
+  for (const r of results) {
+    const { expect } = r.question;
+    const ok = expect === null ? !r.answered : r.answered && holdsEvidence(r.quotes[0], expect);
+    if (ok) continue;
+    console.log(`MISS  ${r.question.q}`);
+    const given = r.answered ? r.quotes[0] : r.closest;
+    console.log(`      gave: ${r.answered ? '' : '(abstained) closest: '}${given ? `${given.text} [${given.citation.passageId}, coverage ${given.coverage.toFixed(2)}]` : 'nothing'}`);
+    console.log(`      want: ${expect === null ? '(abstain)' : expect.join(' | ')}`);
+  }
+}
+
+function printDev(label: string, f: DevFigures): void {
+  console.log(`${label}`);
+  console.log(`  top-1 (first quote holds the evidence)  ${percent(f.top1, f.answerable)}  (${f.top1}/${f.answerable})`);
+  console.log(`  top-3                                   ${percent(f.top3, f.answerable)}  (${f.top3}/${f.answerable})`);
+  console.log(`  answers when answerable                 ${percent(f.answered, f.answerable)}  (${f.answered}/${f.answerable})`);
+  console.log(`  abstains when off-topic                 ${percent(f.abstained, f.offTopic)}  (${f.abstained}/${f.offTopic})`);
+}
+
+/** SQuAD v1.1: rank the paragraphs of each question's own article. */
+async function runSquadRetrieval(set: SquadSet): Promise<void> {
+  const engines = await Promise.all(set.articles.map((article) => AnswerEngine.build(squadCorpus([article]))));
+  let top1 = 0;
+  let top3 = 0;
+  let reciprocal = 0;
+  for (const question of set.questions) {
+    const ranked = engines[question.article_index]!.rank(question.question);
+    const rank = ranked.findIndex((quote) => quote.passageId.endsWith(`#p${question.gold_paragraph_index + 1}`));
+    if (rank === 0) top1++;
+    if (rank >= 0 && rank < 3) top3++;
+    if (rank >= 0) reciprocal += 1 / (rank + 1);
+  }
+  const n = set.questions.length;
+  console.log(`SQuAD v1.1 dev, paragraph within its article (${n} questions)`);
+  console.log(`  top-1 ${percent(top1, n)}   top-3 ${percent(top3, n)}   MRR ${(reciprocal / n).toFixed(3)}`);
+}
+
+/** SQuAD v2.0: does the engine abstain on the unanswerable questions, and only on them? */
+async function runSquadAbstention(set: SquadSet): Promise<void> {
+  const engines = await Promise.all(set.articles.map((article) => AnswerEngine.build(squadCorpus([article]))));
+  let abstainedImpossible = 0;
+  let abstainedAnswerable = 0;
+  let impossible = 0;
+  for (const question of set.questions) {
+    const answer = engines[question.article_index]!.answer(question.question);
+    if (question.is_impossible) impossible++;
+    if (!answer.answered) {
+      if (question.is_impossible) abstainedImpossible++;
+      else abstainedAnswerable++;
+    }
+  }
+  const abstained = abstainedImpossible + abstainedAnswerable;
+  console.log(`SQuAD v2.0 dev, abstention (${set.questions.length} questions, ${impossible} unanswerable)`);
+  console.log(
+    `  precision ${percent(abstainedImpossible, abstained)}   recall ${percent(abstainedImpossible, impossible)}   abstains on answerable ${percent(abstainedAnswerable, set.questions.length - impossible)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const library = await Library.load(config.CORPUS_DIR);
+  const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
+  const questions = (await readFile(path.join(args.data, 'questions.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as DevQuestion);
+
+  const results = await runDev(context, questions);
+  if (!args.quiet) printMisses(results);
+  const dev = score(results);
+  printDev(`Development questions (${questions.length}, corpus ${library.directory})`, dev);
+
+  if (args.typos) {
+    const random = seededRandom(Number(args.seed));
+    const typoResults = await runDev(context, questions.map((q) => ({ ...q, q: addTypo(q.q, random) })));
+    if (!args.quiet) printMisses(typoResults);
+    const typo = score(typoResults);
+    printDev(`With one typo per question (seed ${args.seed})`, typo);
+    console.log(`  top-1 drop: ${(((dev.top1 - typo.top1) / dev.answerable) * 100).toFixed(1)} points`);
+  }
+  if (args.squad) {
+    await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')));
+    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')));
+  }
+}
+
+await main();
