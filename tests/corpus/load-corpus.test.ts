@@ -1,0 +1,174 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CorpusError, describeProblem, type CorpusProblem } from '../../src/corpus/errors.js';
+import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import { BUNDLED_CORPUS, documentFile, makeCorpus, makeTempDir, removeTempDirs, SMALL_DOCUMENT, type CorpusSpec } from '../fixtures/corpus.js';
+
+afterAll(removeTempDirs);
+
+const VALID_GLOSSARY = { entries: [{ terms: ['flood', 'inundation'] }] };
+
+/** Loads a corpus that must fail, and returns its problems. */
+async function problemsLoading(spec: CorpusSpec): Promise<CorpusProblem[]> {
+  const directory = await makeCorpus(spec);
+  const error = await loadCorpus(directory).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CorpusError);
+  return [...(error as CorpusError).problems];
+}
+
+describe('loadCorpus', () => {
+  it('loads the bundled corpus: its article, glossary and example questions', async () => {
+    const corpus = await loadCorpus(BUNDLED_CORPUS);
+    expect(corpus.documents.map((d) => d.meta.id)).toEqual(['bannu-siege']);
+    expect(corpus.documents[0]?.file).toBe('documents/bannu-siege.txt');
+    expect(corpus.glossary.entries.length).toBeGreaterThan(0);
+    expect(corpus.examples).toContain('How many hostage-takers were killed?');
+  });
+
+  it('loads documents from sub-folders, .txt and .md alike, sorted by id, without a glossary or examples', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'b/flood.md': SMALL_DOCUMENT,
+        'another.txt': documentFile({ id: 'alpha', title: 'Alpha', source: 'S' }, ['Alpha text.']),
+      },
+    });
+    const corpus = await loadCorpus(directory);
+    expect(corpus.documents.map((d) => [d.meta.id, d.file])).toEqual([
+      ['alpha', 'documents/another.txt'],
+      ['flood-report', 'documents/b/flood.md'],
+    ]);
+    expect(corpus.glossary.entries).toEqual([]);
+    expect(corpus.examples).toEqual([]);
+  });
+
+  it('skips hidden files such as editor leftovers', async () => {
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT, '.flood.txt.swp': 'binary junk' } });
+    expect((await loadCorpus(directory)).documents).toHaveLength(1);
+  });
+
+  it('refuses a corpus folder that does not exist', async () => {
+    const missing = path.join(await makeTempDir(), 'nowhere');
+    await expect(loadCorpus(missing)).rejects.toThrow(/the corpus folder ".*nowhere" does not exist or is not a folder/);
+  });
+
+  it('refuses a corpus without a documents folder, naming it', async () => {
+    expect(await problemsLoading({ glossary: VALID_GLOSSARY })).toEqual([
+      { file: 'documents', message: 'is missing: put the articles in a folder "documents"' },
+    ]);
+  });
+
+  it('refuses an empty documents folder', async () => {
+    const directory = await makeTempDir();
+    await mkdir(path.join(directory, 'documents'));
+    await expect(loadCorpus(directory)).rejects.toThrow(/documents: holds no documents/);
+  });
+
+  it('refuses an empty document file, naming it', async () => {
+    const problems = await problemsLoading({ documents: { 'flood.txt': SMALL_DOCUMENT, 'empty.txt': '  \n\n' } });
+    expect(problems).toEqual([{ file: 'documents/empty.txt', message: 'is empty' }]);
+  });
+
+  it('refuses a file in documents that is not .txt or .md', async () => {
+    const problems = await problemsLoading({ documents: { 'flood.txt': SMALL_DOCUMENT, 'notes.docx': 'x' } });
+    expect(problems.map(describeProblem)).toEqual(['documents/notes.docx: is not a document: documents are .txt or .md files']);
+  });
+
+  it('refuses two documents with the same id, naming both files', async () => {
+    const problems = await problemsLoading({ documents: { 'a.txt': SMALL_DOCUMENT, 'b.txt': SMALL_DOCUMENT } });
+    expect(problems).toEqual([
+      { file: 'documents/b.txt', field: 'id', message: '"flood-report" is already used by documents/a.txt' },
+    ]);
+  });
+
+  it('names the file, line and field of a bad front matter', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT, 'bad.txt': '---\nid: x\ntitle: T\nsource: S\ncolour: red\n---\nText.\n' },
+    });
+    expect(problems.map(describeProblem)).toEqual([
+      'documents/bad.txt: line 5: field "colour": is not a known field (id, title, source, url, published, author)',
+    ]);
+  });
+
+  it('refuses a glossary that is not valid JSON, naming glossary.json', async () => {
+    const problems = await problemsLoading({ documents: { 'flood.txt': SMALL_DOCUMENT }, glossary: '{ "entries": [ }' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'glossary.json' });
+    expect(problems[0]?.message).toMatch(/^is not valid JSON/);
+  });
+
+  it('refuses a glossary of the wrong shape, naming the field at fault', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      glossary: { entries: [{ terms: ['flood'] }, { terms: ['rain', '  '] }], version: 2 },
+    });
+    const described = problems.map(describeProblem);
+    expect(described).toContainEqual('glossary.json: field "entries.0.terms": must list at least two terms that mean the same');
+    expect(described).toContainEqual('glossary.json: field "entries.1.terms.1": must not be empty');
+    expect(described.some((line) => line.includes('version'))).toBe(true);
+  });
+
+  it('refuses a term shared by two glossary entries, naming both', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      glossary: { entries: [{ terms: ['flood', 'inundation'] }, { terms: ['deluge', 'Flood'] }] },
+    });
+    expect(problems).toEqual([
+      {
+        file: 'glossary.json',
+        field: 'entries.1.terms',
+        message: '"flood" is also in entries.0: merge the two entries or remove one',
+      },
+    ]);
+  });
+
+  it('refuses a glossary entry whose terms only map to themselves', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      glossary: { entries: [{ terms: ['TTP', 'ttp'] }] },
+    });
+    expect(problems).toEqual([{ file: 'glossary.json', field: 'entries.0.terms', message: 'maps a term only to itself' }]);
+  });
+
+  it('refuses an example question over 100 characters, naming its line', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      examples: `# examples\nHow high was the river?\n${'Why '.repeat(30)}?\n`,
+    });
+    expect(problems).toEqual([{ file: 'examples.txt', line: 3, message: 'is longer than 100 characters' }]);
+  });
+
+  it('reads example questions one a line, skipping blank and "#" lines', async () => {
+    const directory = await makeCorpus({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      examples: '# comment\r\n\r\n  How high was the river?  \r\nWho was evacuated?\r\n',
+    });
+    expect((await loadCorpus(directory)).examples).toEqual(['How high was the river?', 'Who was evacuated?']);
+  });
+
+  it('reports the problems of every file in one error, each naming its file', async () => {
+    const directory = await makeCorpus({
+      documents: { 'flood.txt': SMALL_DOCUMENT, 'no-title.txt': '---\nid: b\nsource: S\n---\nText.\n', 'empty.md': '' },
+      glossary: 'not json',
+      examples: 'x'.repeat(101),
+    });
+    const error = await loadCorpus(directory).catch((caught: unknown) => caught as CorpusError);
+    expect(error).toBeInstanceOf(CorpusError);
+    const files = (error as CorpusError).problems.map((p) => p.file).sort();
+    expect(files).toEqual(['documents/empty.md', 'documents/no-title.txt', 'examples.txt', 'glossary.json']);
+    expect((error as CorpusError).message).toMatch(/^corpus: 4 problems stopped the load:\n/);
+    expect((error as CorpusError).message).toContain('  - documents/no-title.txt: field "title": is required');
+  });
+
+  it('loads a document that only changed from LF to CRLF line ends into the same passages', async () => {
+    const lf = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT } });
+    const crlf = await makeTempDir();
+    await mkdir(path.join(crlf, 'documents'));
+    await writeFile(path.join(crlf, 'documents', 'flood.txt'), SMALL_DOCUMENT.replace(/\n/g, '\r\n'));
+    const [a, b] = await Promise.all([loadCorpus(lf), loadCorpus(crlf)]);
+    expect(b.documents[0]?.passages).toEqual(a.documents[0]?.passages);
+  });
+});
