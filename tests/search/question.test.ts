@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { Glossary } from '../../src/corpus/types.js';
+import { GlossaryLookup } from '../../src/search/glossary-lookup.js';
+import { analyseQuestion, type AnalysedQuestion } from '../../src/search/question.js';
+
+const GLOSSARY: Glossary = {
+  entries: [
+    { terms: ['Pakistani Taliban', 'TTP', 'Tehrik-e-Taliban Pakistan'] },
+    { terms: ['Taliban', 'Afghan Taliban'] },
+    { terms: ['police', 'policemen'] },
+    { terms: ['police station', 'CTD compound'] },
+    { terms: ['took over', 'seized'] },
+    { terms: ['hostage-takers', 'militants'] },
+  ],
+};
+const lookup = new GlossaryLookup(GLOSSARY);
+
+/** Each concept of the question as the words the question used. */
+function conceptWords(question: AnalysedQuestion): string[] {
+  return question.concepts.map((concept) => concept.words.map((word) => word.word).join(' '));
+}
+
+describe('analyseQuestion', () => {
+  it('keeps content words as concepts and drops stop and question words', () => {
+    const analysed = analyseQuestion('Why was the valley flooded on Monday?', new GlossaryLookup({ entries: [] }));
+    expect(conceptWords(analysed)).toEqual(['valley', 'flooded', 'monday']);
+    expect(analysed.concepts.every((concept) => concept.aliases === undefined)).toBe(true);
+  });
+
+  it('merges a multi-word glossary term into one concept carrying every alias', () => {
+    const analysed = analyseQuestion('What did the Pakistani Taliban want?', lookup);
+    expect(conceptWords(analysed)).toEqual(['pakistani taliban', 'want']);
+    const [taliban] = analysed.concepts;
+    expect(taliban?.aliases?.terms).toEqual(GLOSSARY.entries[0]!.terms);
+    expect(taliban?.forms.map((form) => form.join(' '))).toEqual(['pakistani taliban', 'ttp', 'tehrik e taliban pakistan']);
+  });
+
+  it('prefers the longest glossary term: "police station" before "police"', () => {
+    const analysed = analyseQuestion('Who guarded the police station?', lookup);
+    expect(conceptWords(analysed)).toEqual(['guarded', 'police station']);
+    expect(analysed.concepts[1]?.aliases?.terms).toContain('CTD compound');
+    expect(conceptWords(analyseQuestion('Were police hurt?', lookup))).toEqual(['police', 'hurt']);
+  });
+
+  it('matches a glossary term made of stop words, such as "took over"', () => {
+    const analysed = analyseQuestion('Who took over the station?', lookup);
+    expect(conceptWords(analysed)).toEqual(['took over', 'station']);
+    expect(analysed.concepts[0]?.aliases?.terms).toContain('seized');
+  });
+
+  it('matches glossary terms across case, hyphens and inflection', () => {
+    const analysed = analyseQuestion('how many HOSTAGE TAKERS did the ttp send?', lookup);
+    expect(analysed.concepts.map((concept) => concept.aliases?.terms[0])).toEqual(['hostage-takers', 'Pakistani Taliban', undefined]);
+  });
+
+  it('counts a concept once however often the question repeats it', () => {
+    const analysed = analyseQuestion('TTP, the Pakistani Taliban: TTP?', lookup);
+    expect(analysed.concepts).toHaveLength(1);
+  });
+
+  it('has no concepts for a question made only of stop and question words', () => {
+    expect(analyseQuestion('What was it?', lookup).concepts).toEqual([]);
+    expect(analyseQuestion('  ', lookup).concepts).toEqual([]);
+  });
+
+  it.each([
+    ['How many hostage-takers were killed?', 'number'],
+    ['How much did the rebuilding cost?', 'number'],
+    ['When did the army take back the station?', 'time'],
+    ['What time did it end?', 'time'],
+    ['How long did the siege last?', 'time'],
+    ['Who seized the police station?', 'person'],
+    ['By whom was it seized?', 'person'],
+    ['Where is Bannu?', 'place'],
+    ['Why did the ceasefire end?', undefined],
+  ])('reads the cue of "%s" as %s', (question, kind) => {
+    expect(analyseQuestion(question, lookup).cue?.kind).toBe(kind);
+  });
+
+  it('takes the word naming what is wanted ("year" in "what year") as the cue\'s slot, not a concept', () => {
+    const analysed = analyseQuestion('What year did the group emerge?', lookup);
+    expect(analysed.cue).toEqual({ kind: 'time', slotWord: 'year' });
+    expect(conceptWords(analysed)).toEqual(['group', 'emerge']);
+  });
+});
