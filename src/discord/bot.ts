@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import { Events, type Client } from 'discord.js';
+import type { Command } from '../commands/command.js';
+import type { Library } from '../library/library.js';
+import { createClient } from './client.js';
+import { Cooldown } from './cooldown.js';
+import { oneLine, type Logger } from './log.js';
+import { createRouter } from './router.js';
+
+export interface BotSettings {
+  readonly token: string;
+  /** `DISCORD_API_BASE`: a REST root to use instead of Discord's (a proxy, or the test emulator). */
+  readonly apiBase?: string | undefined;
+  readonly moderatorRoleIds: readonly string[];
+  readonly askCooldownSeconds: number;
+  readonly commands: readonly Command[];
+}
+
+/** A logged-in bot. */
+export interface RunningBot {
+  readonly client: Client<true>;
+  /** Closes the gateway connection; the process can then exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Logs in and serves the commands until stopped. Resolves once Discord says the client is ready; rejects if
+ * the login fails (a refused token, an unreachable API), after releasing the client.
+ */
+export async function startBot(settings: BotSettings, library: Library, logger: Logger): Promise<RunningBot> {
+  const client = createClient({ apiBase: settings.apiBase });
+  const route = createRouter({
+    library,
+    commands: settings.commands,
+    moderatorRoleIds: settings.moderatorRoleIds,
+    askCooldown: new Cooldown(settings.askCooldownSeconds),
+    logger,
+  });
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  // Without a listener, an 'error' event would crash the process; the client reconnects by itself.
+  client.on(Events.Error, (error) => logger.error(`discord: client error: ${oneLine(error)}`, error));
+  client.on(Events.Warn, (warning) => logger.info(`discord: warning: ${warning}`));
+
+  const cancel = new AbortController();
+  const ready = once(client, Events.ClientReady, { signal: cancel.signal });
+  try {
+    await client.login(settings.token);
+  } catch (error) {
+    cancel.abort();
+    await ready.catch(() => undefined);
+    throw error;
+  }
+  const [readyClient] = (await ready) as [Client<true>];
+  return { client: readyClient, stop: () => client.destroy() };
+}

@@ -1,0 +1,186 @@
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, Message } from 'discord.js';
+import { MessageFlags } from 'discord.js';
+import { MAX_CHOICES, MAX_CHOICE_LENGTH, truncate } from '../commands/choices.js';
+import type { Choice, Command, CommandContext, RawOptions, Reply } from '../commands/command.js';
+import { runCommand } from '../commands/run-command.js';
+import type { Library } from '../library/library.js';
+import { parseButtonId } from './buttons.js';
+import type { Cooldown } from './cooldown.js';
+import { oneLine, type Logger } from './log.js';
+import { invokerOf } from './moderator.js';
+import { QUESTION_LABEL, renderNotice, renderReply, toEditOptions, toReplyOptions, type RenderedMessage } from './render.js';
+
+export interface RouterOptions {
+  readonly library: Library;
+  readonly commands: readonly Command[];
+  /** Roles whose members count as moderators, besides those with Manage Server. */
+  readonly moderatorRoleIds: readonly string[];
+  /** Applied to `/ask`, the command that can be spammed; the buttons and other commands are cheap. */
+  readonly askCooldown: Cooldown;
+  readonly logger: Logger;
+}
+
+/** What the log line says about an interaction. */
+interface Handled {
+  readonly name: string;
+  readonly outcome: string;
+}
+
+/** Commands that read files (a reload): acknowledged at once so Discord's 3-second window is never missed. */
+const DEFERRED_COMMANDS = new Set(['reload']);
+
+const APOLOGY = 'Sorry, something went wrong while answering that. It has been logged; please try again.';
+
+/**
+ * Routes Discord interactions to the commands: slash commands, their autocomplete, and the buttons under
+ * answers. Never throws: a failure is logged and the user gets a private apology, and the bot carries on.
+ * Logs one line per interaction: what it was, who, how long it took, and how it ended.
+ */
+export function createRouter(options: RouterOptions): (interaction: Interaction) => Promise<void> {
+  const { logger } = options;
+  const byName = new Map(options.commands.map((command) => [command.name, command]));
+
+  return async (interaction) => {
+    const started = performance.now();
+    const describe = (name: string, outcome: string): string =>
+      `interaction ${name} user=${interaction.user.id} latency=${Math.round(performance.now() - started)}ms ${outcome}`;
+    let name = kindOf(interaction);
+    try {
+      const context: CommandContext = { library: options.library, invoker: invokerOf(interaction, options.moderatorRoleIds) };
+      let handled: Handled;
+      if (interaction.isChatInputCommand()) handled = await handleCommand(interaction, context);
+      else if (interaction.isAutocomplete()) handled = await handleAutocomplete(interaction, context);
+      else if (interaction.isButton()) handled = await handleButton(interaction, context);
+      else return;
+      name = handled.name;
+      logger.info(describe(handled.name, handled.outcome));
+    } catch (error) {
+      logger.error(describe(name, `failed: ${oneLine(error)}`), error);
+      await apologise(interaction).catch((apologyError: unknown) =>
+        logger.error(`interaction ${name} user=${interaction.user.id}: the apology failed too: ${oneLine(apologyError)}`),
+      );
+    }
+  };
+
+  async function handleCommand(interaction: ChatInputCommandInteraction, context: CommandContext): Promise<Handled> {
+    const name = `/${interaction.commandName}`;
+    const command = byName.get(interaction.commandName);
+    if (!command) {
+      const notice = `I don't know /${interaction.commandName}. The commands may have changed: try /help.`;
+      await interaction.reply(toReplyOptions(renderNotice(notice, 'info', true)));
+      return { name, outcome: 'unknown-command' };
+    }
+    if (command.name === 'ask') {
+      const check = options.askCooldown.take(context.invoker.id);
+      if (!check.ok) {
+        const notice = `You're asking quickly! Please wait ${check.secondsLeft} more second${check.secondsLeft === 1 ? '' : 's'} before the next question.`;
+        await interaction.reply(toReplyOptions(renderNotice(notice, 'info', true)));
+        return { name, outcome: 'cooldown' };
+      }
+    }
+    const deferred = DEFERRED_COMMANDS.has(command.name);
+    // Deferred commands answer privately (a reload report is for the moderator who asked).
+    if (deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await run(command, optionsOf(interaction), context);
+    const message = renderReply(reply);
+    if (deferred) await interaction.editReply(toEditOptions(message));
+    else await interaction.reply(toReplyOptions(message));
+    return { name, outcome: outcomeOf(reply) };
+  }
+
+  async function handleAutocomplete(interaction: AutocompleteInteraction, context: CommandContext): Promise<Handled> {
+    const focused = interaction.options.getFocused(true);
+    const typed = String(focused.value);
+    const command = byName.get(interaction.commandName);
+    const choices = command?.autocomplete?.({ name: focused.name, value: typed }, context) ?? [];
+    const safe = withinLimits(choices, typed);
+    await interaction.respond(safe);
+    return { name: `/${interaction.commandName} autocomplete`, outcome: `choices=${safe.length}` };
+  }
+
+  async function handleButton(interaction: ButtonInteraction, context: CommandContext): Promise<Handled> {
+    const action = parseButtonId(interaction.customId);
+    const question = action?.kind === 'more' ? questionOf(interaction.message) : undefined;
+    const source = byName.get('source');
+    const ask = byName.get('ask');
+    let reply: Reply;
+    if (action?.kind === 'passage' && source) {
+      reply = await run(source, { passage: action.passageId, private: true }, context);
+    } else if (action?.kind === 'more' && question !== undefined && ask) {
+      reply = await run(ask, { question, private: true, page: action.page }, context);
+    } else {
+      reply = { kind: 'notice', tone: 'info', text: 'This button no longer works. Please ask again with /ask.', private: true };
+    }
+    // Whatever a button shows is for the person who clicked, not a new message for the whole channel.
+    const message: RenderedMessage = { ...renderReply(reply), ephemeral: true };
+    await interaction.reply(toReplyOptions(message));
+    return { name: `button ${action?.kind ?? 'unknown'}`, outcome: outcomeOf(reply) };
+  }
+
+  function run(command: Command, raw: RawOptions, context: CommandContext): Promise<Reply> {
+    return runCommand(command, raw, context, {
+      onError: (error) => logger.error(`/${command.name} failed for user=${context.invoker.id}: ${oneLine(error)}`, error),
+    });
+  }
+}
+
+function kindOf(interaction: Interaction): string {
+  if (interaction.isCommand() || interaction.isAutocomplete()) return `/${interaction.commandName}`;
+  if (interaction.isButton()) return 'button';
+  return `type-${interaction.type}`;
+}
+
+/** Option values by name, as the commands' schemas expect them (`private: true`, `question: "…"`). */
+function optionsOf(interaction: ChatInputCommandInteraction): RawOptions {
+  return Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
+}
+
+/** The question an answer was for, from its footer (see `QUESTION_LABEL`). */
+function questionOf(message: Message): string | undefined {
+  const footer = message.embeds[0]?.footer?.text;
+  const at = footer?.indexOf(QUESTION_LABEL) ?? -1;
+  const question = at < 0 ? undefined : footer?.slice(at + QUESTION_LABEL.length).trim();
+  return question === '' ? undefined : question;
+}
+
+/**
+ * Choices as Discord accepts them: at most 25, names and values of 1 to 100 characters. Never an empty list,
+ * which Discord shows as a bare "no options": offers what was typed instead.
+ */
+function withinLimits(choices: readonly Choice[], typed: string): Choice[] {
+  const safe = choices
+    .map((choice) => ({ name: truncate(choice.name, MAX_CHOICE_LENGTH), value: choice.value.slice(0, MAX_CHOICE_LENGTH) }))
+    .filter((choice) => choice.name.length > 0 && choice.value.length > 0)
+    .slice(0, MAX_CHOICES);
+  if (safe.length > 0) return safe;
+  const value = truncate(typed, MAX_CHOICE_LENGTH) || 'help';
+  return [{ name: truncate(`No match yet for "${typed.trim()}": keep typing`, MAX_CHOICE_LENGTH), value }];
+}
+
+function outcomeOf(reply: Reply): string {
+  switch (reply.kind) {
+    case 'answer':
+      return reply.answer.answered ? 'answered' : 'abstained';
+    case 'passage':
+      return 'passage';
+    case 'reload':
+      return reply.outcome.ok ? 'reloaded' : 'reload-refused';
+    case 'help':
+      return 'help';
+    case 'notice':
+      return reply.tone === 'refusal' ? 'refused' : reply.tone === 'error' ? 'error' : 'notice';
+  }
+}
+
+/** Tells the user something went wrong, in private, by whichever way this interaction still allows. */
+async function apologise(interaction: Interaction): Promise<void> {
+  if (interaction.isAutocomplete()) {
+    if (!interaction.responded) await interaction.respond(withinLimits([], String(interaction.options.getFocused())));
+    return;
+  }
+  if (!interaction.isRepliable()) return;
+  const apology = renderNotice(APOLOGY, 'error', true);
+  if (interaction.deferred && !interaction.replied) await interaction.editReply(toEditOptions(apology));
+  else if (interaction.replied || interaction.deferred) await interaction.followUp(toReplyOptions(apology));
+  else await interaction.reply(toReplyOptions(apology));
+}

@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+import { REPO_CORPUS } from '../support/bot-harness.js';
+import { DiscordEmulator } from '../support/discord-emulator.js';
+import { embedOf } from '../support/messages.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every variable the bot reads, set explicitly so a developer's own `.env` cannot leak into the test. */
+function environment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    CORPUS_DIR: REPO_CORPUS,
+    DISCORD_TOKEN: '',
+    DISCORD_APPLICATION_ID: '',
+    DISCORD_GUILD_ID: '',
+    DISCORD_API_BASE: '',
+    MODERATOR_ROLE_IDS: '',
+    ASK_COOLDOWN_SECONDS: '0',
+    ...overrides,
+  };
+}
+
+interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a process to its end, collecting its output. */
+async function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = collect(child);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, ...output.read() };
+}
+
+function collect(child: ChildProcess): { read(): { stdout: string; stderr: string } } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { read: () => ({ stdout, stderr }) };
+}
+
+/** `npm start`, run as npm runs it (tsx), but with node directly so signals reach the bot itself. */
+const START = [process.execPath, ['--import', 'tsx', 'src/discord/main.ts']] as const;
+
+describe('npm run deploy-commands', () => {
+  let emulator: DiscordEmulator;
+
+  beforeAll(async () => {
+    emulator = await DiscordEmulator.start();
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  const deployEnv = (overrides: Record<string, string> = {}): NodeJS.ProcessEnv =>
+    environment({
+      DISCORD_TOKEN: emulator.token,
+      DISCORD_APPLICATION_ID: emulator.applicationId,
+      DISCORD_API_BASE: emulator.apiBase,
+      ...overrides,
+    });
+
+  it('registers exactly the definitions in commands/ in the guild when DISCORD_GUILD_ID is set', async () => {
+    const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv({ DISCORD_GUILD_ID: emulator.guildId }));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(`deploy-commands: registered 4 commands in server ${emulator.guildId}: /ask, /source, /reload, /help`);
+    const registration = emulator.registrations.at(-1)!;
+    expect(registration.scope).toBe('guild');
+    expect(registration.guildId).toBe(emulator.guildId);
+    expect(registration.body).toEqual(JSON.parse(JSON.stringify(commands.map((command) => command.definition))));
+    expect(emulator.registeredCommands('guild').find((command) => command.name === 'reload')?.default_member_permissions).toBe('32');
+  });
+
+  it('registers the same definitions globally when no guild is given', async () => {
+    const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('registered 4 commands globally');
+    const registration = emulator.registrations.at(-1)!;
+    expect(registration.scope).toBe('global');
+    expect(registration.body).toEqual(JSON.parse(JSON.stringify(commands.map((command) => command.definition))));
+  });
+
+  it('explains a missing application id in one line', async () => {
+    const result = await run(process.execPath, ['--import', 'tsx', 'src/discord/deploy-commands.ts'], deployEnv({ DISCORD_APPLICATION_ID: '' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['config: DISCORD_APPLICATION_ID is not set: copy the Application ID from the Developer Portal (General Information)']);
+  });
+});
+
+describe('npm start', () => {
+  let emulator: DiscordEmulator;
+
+  beforeAll(async () => {
+    emulator = await DiscordEmulator.start({ commands: commands.map((command) => command.definition) });
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('logs in, answers, logs one line per interaction, and exits 0 on SIGTERM without ever printing the token', async () => {
+    const child = spawn(START[0], START[1], {
+      cwd: ROOT,
+      env: environment({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = collect(child);
+    const exited = once(child, 'exit');
+    try {
+      await emulator.waitForSession(20_000);
+      const interaction = emulator.chatInput('ask', { question: 'Who seized the police station?' });
+      expect(embedOf(await emulator.waitForReply(interaction.id)).title).toBe('From the articles');
+      await expect.poll(() => output.read().stdout, { timeout: 5_000 }).toMatch(/interaction \/ask user=\d+ latency=\d+ms answered\n/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = (await exited) as [number | null];
+    const { stdout, stderr } = output.read();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^incident-desk: logged in as incident-desk in 1 server\(s\); serving \d+ document\(s\), \d+ passages from /m);
+    expect(stdout).toContain('incident-desk: SIGTERM received, disconnecting');
+    expect(stderr).toBe('');
+    expect(stdout + stderr).not.toContain(emulator.token);
+  });
+
+  it.each([
+    ['missing', '', /^config: DISCORD_TOKEN is not set/],
+    ['malformed', 'not-a-token', /^config: invalid environment \(see \.env\.example\): - DISCORD_TOKEN: does not look like a bot token/],
+  ])('refuses a %s token with one line and no stack trace', async (_label, token, message) => {
+    const result = await run(START[0], START[1], environment({ DISCORD_TOKEN: token, DISCORD_API_BASE: emulator.apiBase }));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('says in one line that Discord refused a well-formed but wrong token, without printing it', async () => {
+    const wrong = `${emulator.token.slice(0, -4)}abcd`;
+    const result = await run(START[0], START[1], environment({ DISCORD_TOKEN: wrong, DISCORD_API_BASE: emulator.apiBase }));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('discord: the token was refused: copy it again from the Developer Portal (your application, Bot page, Reset Token) into .env');
+    expect(result.stdout + result.stderr).not.toContain(wrong);
+  });
+});
