@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnswerEngine } from '../../src/answer/engine.js';
+import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
+
+let engine: AnswerEngine;
+
+beforeAll(async () => {
+  const directory = await makeCorpus({
+    documents: {
+      'history.txt': documentFile({ id: 'history', title: 'History', source: 'Wire' }, [
+        'The valley is green. The group was founded in 2007. It was later led by Baitullah Mehsud. Rain fell.',
+        'Families were evacuated from the villages. Rescue teams evacuated 120 families by boat.',
+        'The river, the river, the river and the river again flooded.',
+        'The river flooded the Swat valley on Monday.',
+      ]),
+    },
+  });
+  engine = await AnswerEngine.build(await loadCorpus(directory));
+});
+afterAll(removeTempDirs);
+
+describe('quote ranking', () => {
+  it('quotes two adjacent sentences when the answer needs both', () => {
+    const answer = engine.answer('When was the group led by Baitullah Mehsud founded?');
+    expect(answer.quotes[0]?.text).toBe('The group was founded in 2007. It was later led by Baitullah Mehsud.');
+    expect(answer.quotes[0]?.coverage).toBe(1);
+  });
+
+  it('quotes one sentence when one covers the question', () => {
+    const answer = engine.answer('Who was Baitullah Mehsud?');
+    expect(answer.quotes[0]?.text).toBe('It was later led by Baitullah Mehsud.');
+  });
+
+  it('prefers, for "how many", the sentence that holds a number', () => {
+    const answer = engine.answer('How many families were evacuated?');
+    expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 120 families by boat.');
+  });
+
+  it('ranks a passage covering every word of the question above one repeating a single word', () => {
+    const ranked = engine.rank('When did the river flood the Swat valley?');
+    expect(ranked[0]?.passageId).toBe('history#p4');
+    expect(ranked[0]?.coverage).toBe(1);
+    const repeated = ranked.find((quote) => quote.passageId === 'history#p3');
+    expect(repeated!.coverage).toBeLessThan(1);
+    expect(repeated!.score).toBeLessThan(ranked[0]!.score);
+  });
+
+  it('sorts the ranking by score, with coverages between 0 and 1', () => {
+    const ranked = engine.rank('river valley families group');
+    expect(ranked.length).toBeGreaterThan(1);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.score).toBeLessThanOrEqual(ranked[i - 1]!.score);
+    for (const quote of ranked) {
+      expect(quote.coverage).toBeGreaterThanOrEqual(0);
+      expect(quote.coverage).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('gives no credit for a word the corpus lacks, so a question mostly about absent things abstains', () => {
+    const answer = engine.answer('Did the helicopter pilots rescue the livestock from the river?');
+    expect(answer.answered).toBe(false);
+    expect(answer.confidence).toBeLessThan(0.5);
+  });
+
+  it.todo(
+    'does not add a sentence that shares no word with the question just because it holds a year ("The valley is green. The group was founded in 2007." for the Swat valley question; see report)',
+  );
+});
