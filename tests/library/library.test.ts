@@ -1,0 +1,159 @@
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CorpusError } from '../../src/corpus/errors.js';
+import { Library } from '../../src/library/library.js';
+import { overviewOf } from '../../src/library/overview.js';
+import { copyBundledCorpus, documentFile, makeCorpus, removeTempDirs, SMALL_DOCUMENT, writeCorpus } from '../fixtures/corpus.js';
+
+afterAll(removeTempDirs);
+
+const QUESTION = 'How many hostage-takers were killed?';
+
+describe('Library.load', () => {
+  it('serves the corpus as version 1', async () => {
+    const library = await Library.load(await copyBundledCorpus());
+    expect(library.current.version).toBe(1);
+    expect(library.current.engine.answer(QUESTION).answered).toBe(true);
+  });
+
+  it('refuses to start on a broken corpus, naming the file', async () => {
+    const directory = await makeCorpus({ documents: { 'bad.txt': 'no front matter\n' } });
+    const error = await Library.load(directory).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CorpusError);
+    expect((error as CorpusError).message).toContain('documents/bad.txt: line 1:');
+  });
+});
+
+describe('Library.reload', () => {
+  it('reports an unchanged corpus as nothing changed', async () => {
+    const library = await Library.load(await copyBundledCorpus());
+    const outcome = await library.reload();
+    expect(outcome).toMatchObject({
+      ok: true,
+      joined: false,
+      report: {
+        documents: { added: [], removed: [], changed: [] },
+        passages: { added: [], removed: [], changed: [] },
+        documentCount: 1,
+        passageCount: 20,
+        glossaryChanged: false,
+      },
+    });
+    expect(library.current.version).toBe(2);
+  });
+
+  it('reports the documents and passages added, removed and changed, and serves the new corpus', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'flood.txt': SMALL_DOCUMENT,
+        'old.txt': documentFile({ id: 'old-news', title: 'Old news', source: 'S' }, ['An old story about a bridge.']),
+      },
+    });
+    const library = await Library.load(directory);
+    expect(library.current.engine.answer('How many families were evacuated?').answered).toBe(true);
+
+    await rm(path.join(directory, 'documents', 'old.txt'));
+    await writeCorpus(directory, {
+      documents: {
+        'flood.txt': documentFile({ id: 'flood-report', title: 'River floods the valley', source: 'Test Wire' }, [
+          'Heavy rain made the river flood the valley on Monday.',
+          'Rescue teams evacuated 300 families from the lower villages. Nobody was hurt.',
+          'Schools reopened on Thursday.',
+        ]),
+        'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast.']),
+      },
+      glossary: { entries: [{ terms: ['evacuated', 'moved to safety'] }] },
+    });
+    const outcome = await library.reload();
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
+    expect(outcome.report.documents).toEqual({ added: ['quake'], removed: ['old-news'], changed: ['flood-report'] });
+    expect(outcome.report.passages).toEqual({
+      added: ['flood-report#p3', 'quake#p1'],
+      removed: ['old-news#p1'],
+      changed: ['flood-report#p2'],
+    });
+    expect(outcome.report).toMatchObject({ documentCount: 2, passageCount: 4, glossaryChanged: true });
+    expect(outcome.report.milliseconds).toBeGreaterThanOrEqual(0);
+
+    const answer = library.current.engine.answer('How many families were moved to safety?');
+    expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 300 families from the lower villages.');
+    expect(library.current.engine.passage('old-news#p1')).toBeUndefined();
+  });
+
+  it('keeps serving the old corpus, answering identically, when the new one is broken, and reports why', async () => {
+    const directory = await copyBundledCorpus();
+    const library = await Library.load(directory);
+    const before = library.current;
+    const answerBefore = before.engine.answer(QUESTION);
+
+    await writeFile(path.join(directory, 'documents', 'bannu-siege.txt'), '---\nid: bannu-siege\nsource: BBC\n---\nAll changed.\n');
+    await writeFile(path.join(directory, 'glossary.json'), '{ "entries": [');
+    const outcome = await library.reload();
+
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.joined).toBe(false);
+    expect(outcome.problems.map((p) => [p.file, p.field])).toEqual([
+      ['documents/bannu-siege.txt', 'title'],
+      ['glossary.json', undefined],
+    ]);
+    expect(library.current).toBe(before);
+    expect(library.current.version).toBe(1);
+    expect(library.current.engine.answer(QUESTION)).toEqual(answerBefore);
+  });
+
+  it('recovers on the next reload once the corpus is fixed', async () => {
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT } });
+    const library = await Library.load(directory);
+    await writeFile(path.join(directory, 'documents', 'flood.txt'), '');
+    expect((await library.reload()).ok).toBe(false);
+    await writeFile(path.join(directory, 'documents', 'flood.txt'), SMALL_DOCUMENT);
+    const outcome = await library.reload();
+    expect(outcome.ok).toBe(true);
+    expect(library.current.version).toBe(2);
+  });
+
+  it('runs overlapping reloads once: the later requests join the running one and share its result', async () => {
+    const directory = await copyBundledCorpus();
+    const library = await Library.load(directory);
+    const outcomes = await Promise.all([library.reload(), library.reload(), library.reload()]);
+    expect(outcomes.map((outcome) => outcome.joined)).toEqual([false, true, true]);
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(library.current.version).toBe(2);
+    const [first, ...joined] = outcomes;
+    for (const outcome of joined) expect({ ...outcome, joined: false }).toEqual(first);
+    expect((await library.reload()).joined).toBe(false);
+    expect(library.current.version).toBe(3);
+  });
+
+  it('shares a failed result with the reloads that joined it', async () => {
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT } });
+    const library = await Library.load(directory);
+    await rm(path.join(directory, 'documents'), { recursive: true });
+    const outcomes = await Promise.all([library.reload(), library.reload()]);
+    expect(outcomes.map((outcome) => [outcome.ok, outcome.joined])).toEqual([
+      [false, false],
+      [false, true],
+    ]);
+    expect(library.current.version).toBe(1);
+  });
+});
+
+describe('overviewOf', () => {
+  it('lists the documents with their passage counts, the glossary size and the example questions', async () => {
+    const library = await Library.load(
+      await makeCorpus({
+        documents: { 'flood.txt': SMALL_DOCUMENT },
+        glossary: { entries: [{ terms: ['flood', 'inundation'] }] },
+        examples: 'How high was the river?\n',
+      }),
+    );
+    expect(overviewOf(library.current.engine)).toEqual({
+      documents: [{ id: 'flood-report', title: 'River floods the valley', source: 'Test Wire', url: undefined, passageCount: 2 }],
+      passageCount: 2,
+      glossaryEntries: 1,
+      examples: ['How high was the river?'],
+    });
+  });
+});
