@@ -21,8 +21,6 @@ export const LIMITS = {
   content: 2000,
   title: 256,
   description: 4096,
-  fields: 25,
-  fieldValue: 1024,
   footer: 2048,
   embedTotal: 6000,
   buttonLabel: 80,

@@ -3,7 +3,7 @@ import { Events, MessageFlags, type Client, type Interaction } from 'discord.js'
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/discord/client.js';
-import { DiscordEmulator } from '../support/discord-emulator.js';
+import { DiscordEmulator, snowflake } from '../support/discord-emulator.js';
 
 /**
  * The emulator itself, driven by a real discord.js client with a throwaway handler: if these pass, the bot's own
@@ -139,6 +139,28 @@ describe('the Discord emulator, with a real discord.js client', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 50035, errors: { data: { embeds: { 0: { description: {} } } } } });
+  });
+
+  it('fills in realistic defaults around a raw interaction payload', async () => {
+    const interaction = emulator.dispatchRawInteraction({ type: 2, data: { id: snowflake(), name: 'ping', type: 1 } });
+    expect(interaction.payload).toMatchObject({ guild_id: emulator.guildId, member: { permissions: expect.any(String) }, entitlements: [] });
+    expect((await emulator.waitForCallback(interaction.id)).data?.['content']).toBe('pong');
+  });
+
+  it('forgets an interaction not answered within the response window, as Discord does after 3 seconds', async () => {
+    const hasty = await DiscordEmulator.start({ responseWindowMs: 50 });
+    try {
+      const interaction = hasty.chatInput('silent');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const response = await fetch(`${hasty.apiBase}/v10/interactions/${interaction.id}/${interaction.token}/callback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 4, data: { content: 'late' } }),
+      });
+      expect([response.status, ((await response.json()) as { code: number }).code]).toEqual([404, 10062]);
+    } finally {
+      await hasty.close();
+    }
   });
 
   it('resumes the session after a dropped gateway connection and replays what was dispatched meanwhile', async () => {

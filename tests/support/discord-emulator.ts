@@ -935,7 +935,7 @@ export class DiscordEmulator {
 }
 
 /** The member every test uses unless it says otherwise. */
-export const DEFAULT_MEMBER = makeUser('reader');
+const DEFAULT_MEMBER = makeUser('reader');
 
 function interactionToken(id: string): string {
   return Buffer.from(`interaction:${id}:${randomBytes(60).toString('base64url')}`).toString('base64url');
