@@ -67,7 +67,7 @@ export function renderNotice(text: string, tone: NoticeTone, ephemeral: boolean)
 }
 
 /** Options for `interaction.reply` / `followUp`. */
-export function toReplyOptions(message: RenderedMessage): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
+export function toReplyOptions(message: RenderedMessage): InteractionReplyOptions {
   return {
     content: message.content ?? '',
     embeds: [...message.embeds],
@@ -108,7 +108,10 @@ function renderAnswer(answer: Answer, ephemeral: boolean): RenderedMessage {
   }
   const title = 'From the articles';
   const shown = answer.offset + answer.quotes.length;
-  const buttons = uniqueCitations(answer.quotes).map((citation) => passageButton(citation, `Whole passage ${citation.passageId}`));
+  // One row: a "whole passage" button for up to four of the quotes' passages, then "more quotes".
+  const buttons = uniqueCitations(answer.quotes)
+    .slice(0, LIMITS.buttonsPerRow - 1)
+    .map((citation) => passageButton(citation, `Whole passage ${citation.passageId}`));
   if (shown < answer.totalQuotes) {
     buttons.push({
       type: ComponentType.Button,
@@ -187,13 +190,9 @@ function passageButton(citation: Citation, label: string): APIButtonComponent {
   };
 }
 
-/** Buttons in rows of five, at most one "more" row's worth beyond the passages: Discord allows 5 per row. */
+/** The buttons as one action row (callers keep to Discord's five per row), or none. */
 function buttonRows(buttons: readonly APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] {
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
-  for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow) {
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + LIMITS.buttonsPerRow) });
-  }
-  return rows;
+  return buttons.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: [...buttons] }];
 }
 
 // ---------------------------------------------------------------- passages
