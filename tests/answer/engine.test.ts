@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerEngine } from '../../src/answer/engine.js';
 import type { Answer, Quote } from '../../src/answer/types.js';
@@ -198,6 +199,29 @@ describe('AnswerEngine on the bundled article', () => {
       expect(answer.question).toBe(question);
       answer.quotes.forEach(expectVerbatim);
     }
+  });
+  it('keeps every quote verbatim, whole-sentence and marked inside its bounds for any mix of the article\'s words', () => {
+    const vocabulary = [...new Set(articleFile.split(/\s+/).filter((word) => word.length > 0))];
+    const extras = ['what', 'how many', 'who', '?', 'the', 'kiled', 'hostge', '🙂', '**', '@everyone', 'Peshawar', 'zebra'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...vocabulary, ...extras), { minLength: 1, maxLength: 8 }), (words) => {
+        const question = words.join(' ');
+        const answer = engine.answer(question);
+        expect(answer.answered).toBe(answer.quotes.length > 0);
+        expect(answer.totalQuotes).toBeGreaterThanOrEqual(answer.quotes.length);
+        expect(answer.confidence).toBeGreaterThanOrEqual(0);
+        expect(answer.confidence).toBeLessThanOrEqual(1);
+        for (const quote of [...answer.quotes, ...(answer.closest ? [answer.closest] : [])]) {
+          expectVerbatim(quote);
+          for (const { start, end } of quote.highlights) {
+            expect(start).toBeGreaterThanOrEqual(0);
+            expect(end).toBeLessThanOrEqual(quote.text.length);
+            expect(end).toBeGreaterThan(start);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
