@@ -9,11 +9,11 @@ export const MAX_QUESTION_LENGTH = 300;
 
 const askOptions = z.object({
   question: z
-    .string({ error: 'question: please type a question.' })
+    .string({ error: 'Please type a question.' })
     .trim()
     .min(1, 'Please type a question, e.g. "How many hostage-takers were killed?"')
     .max(MAX_QUESTION_LENGTH, { error: (issue) => `Questions can be at most ${MAX_QUESTION_LENGTH} characters; yours has ${String((issue.input as string).length)}. Please shorten it.` }),
-  private: z.boolean().default(false),
+  private: z.boolean({ error: 'private must be true or false.' }).default(false),
   /** Which page of quotes: set by the "more quotes" button, not a Discord option. */
   page: z.number().int().min(0).max(20).default(0),
 });

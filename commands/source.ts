@@ -5,11 +5,11 @@ import { MAX_CHOICE_LENGTH, passageChoices } from '../src/commands/choices.js';
 
 const sourceOptions = z.object({
   passage: z
-    .string({ error: 'passage: please give a passage id, e.g. bannu-siege#p5.' })
+    .string({ error: 'Please give a passage id, e.g. bannu-siege#p5.' })
     .trim()
     .min(1, 'Please give a passage id, e.g. bannu-siege#p5.')
     .max(MAX_CHOICE_LENGTH, 'Passage ids are short, like bannu-siege#p5: that is too long to be one.'),
-  private: z.boolean().default(false),
+  private: z.boolean({ error: 'private must be true or false.' }).default(false),
 });
 
 /** `/source passage:<id>`: the whole passage a quote comes from, and where it sits in its document. */

@@ -1,4 +1,5 @@
 import type { Corpus } from '../corpus/types.js';
+import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
 import { analyseQuestion } from '../search/question.js';
@@ -43,6 +44,7 @@ export class AnswerEngine {
   ) {}
 
   static async build(corpus: Corpus, options: AnswerEngineOptions = DEFAULT_ANSWER_ENGINE_OPTIONS): Promise<AnswerEngine> {
+    loadEnglishRarity();
     const index = await PassageIndex.build(corpus, options.index);
     return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options);
   }

@@ -1,47 +1,65 @@
 import type { SentenceSpan } from '../corpus/types.js';
-import { isStopStem, tokenize, type Token } from '../search/analyzer.js';
+import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
+import { englishRarity } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
-import type { AnalysedQuestion, AnswerCue, Concept } from '../search/question.js';
+import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { Highlight } from './types.js';
 
 /** Weights and limits of the ranking, in one place. */
 export interface RankingOptions {
   /** How many of MiniSearch's best passages are re-ranked sentence by sentence. */
   readonly candidates: number;
-  /** Words of at least this many letters may match misspelt. */
+  /** Words of at least this many letters may match misspelt; a stem allows one edit per this many letters. */
   readonly fuzzyMinLength: number;
-  /** Credit for a misspelt match, and for a glossary alias, relative to the question's own word. */
-  readonly fuzzyWeight: number;
-  readonly aliasWeight: number;
+  readonly lettersPerEdit: number;
+  /** Credit for a misspelt match, for a glossary alias, and for part of a several-word term, against an exact match. */
+  readonly fuzzyCredit: number;
+  readonly aliasCredit: number;
+  readonly partialCredit: number;
+  /** Credit for a concept found only in the passages a passage refers back to ("The group…"). */
+  readonly contextCredit: number;
   /** A two-sentence quote must cover this much more than one sentence to be chosen over it. */
   readonly twoSentencePenalty: number;
   /** How the passage score combines the best quote, the whole passage and MiniSearch's BM25. */
   readonly quoteWeight: number;
   readonly passageWeight: number;
   readonly bm25Weight: number;
-  /** Bonus when the quote holds what the question's form asks for (a number for "how many", …). */
-  readonly cueBonus: number;
+  /** A concept's weight: this much of its rarity in everyday English plus this much of its corpus IDF. */
+  readonly rarityWeight: number;
+  readonly idfWeight: number;
+  /**
+   * Two of the question's concepts that stand next to each other in it and in the quote ("oil crisis") add this
+   * share of the lighter one's weight.
+   */
+  readonly phraseWeight: number;
+  /** Weight of the answer the question's form asks for ("how many": a number) when it names no word for it. */
+  readonly cueWeight: number;
 }
 
-/** The ranking used unless told otherwise. */
+/** The ranking used unless told otherwise; each figure is measured by `npm run eval` (see README). */
 export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   candidates: 30,
   fuzzyMinLength: 5,
-  fuzzyWeight: 0.7,
-  aliasWeight: 0.9,
+  lettersPerEdit: 4,
+  fuzzyCredit: 0.7,
+  aliasCredit: 0.9,
+  partialCredit: 0.5,
+  contextCredit: 0.6,
   twoSentencePenalty: 0.85,
   quoteWeight: 1,
   passageWeight: 0.3,
   bm25Weight: 0.2,
-  cueBonus: 0.1,
+  rarityWeight: 1,
+  idfWeight: 0.5,
+  cueWeight: 5,
+  phraseWeight: 0.5,
 };
 
 /** A concept made concrete against the corpus: which stems express it, and how much it weighs. */
 interface ResolvedConcept {
-  readonly concept: Concept;
-  /** Inverse document frequency: rare words weigh more; words the corpus lacks weigh the most. */
   readonly weight: number;
-  readonly forms: readonly { readonly positions: readonly ReadonlyMap<string, number>[] }[];
+  /** Each form is a sequence of positions; each position accepts some stems, each with a credit. */
+  readonly forms: readonly (readonly ReadonlyMap<string, number>[])[];
 }
 
 /** A candidate quote: whole sentences of one passage. */
@@ -58,7 +76,12 @@ interface Occurrence {
   readonly concept: number;
   readonly start: number;
   readonly end: number;
+  /** Index of the first and last token, for telling which concepts stand next to each other. */
+  readonly firstToken: number;
+  readonly lastToken: number;
   readonly credit: number;
+  /** For a word found apart from the rest of its several-word form: which position of the form it fills. */
+  readonly part?: ReadonlyMap<string, number> | undefined;
 }
 
 /** Ranks passages for a question and chooses, in each, the sentence(s) that answer it best. */
@@ -68,46 +91,50 @@ export function rankQuotes(
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
 ): RankedQuote[] {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
-  const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0);
-  if (totalWeight === 0) return [];
+  const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
+  const phrases = concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight));
+  const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
+  if (concepts.length === 0) return [];
 
-  const searchWeights = new Map<string, number>();
-  for (const resolved of concepts) {
-    for (const form of resolved.forms) {
-      for (const position of form.positions) {
-        for (const [stem, credit] of position) {
-          if (!isStopStem(stem)) searchWeights.set(stem, Math.max(searchWeights.get(stem) ?? 0, credit));
-        }
-      }
-    }
-  }
-  const hits = index.find(searchWeights, options.candidates);
+  const hits = index.find(searchWeights(concepts), options.candidates);
   const bestBm25 = hits[0]?.score ?? 1;
-
   const ranked = hits.map((hit) => {
-    const { passage } = hit.entry;
-    const tokens = tokenize(passage.text);
-    const occurrences = findOccurrences(concepts, tokens);
-    const coverageOf = (start: number, end: number): number =>
-      coverage(concepts, occurrences.filter((o) => o.start >= start && o.end <= end), totalWeight);
+    const { passage, context } = hit.entry;
+    const occurrences = findOccurrences(concepts, tokenize(passage.text), options);
+    // What the passage refers back to counts for every span of it, at a discount, and is never highlighted.
+    const referred = context === undefined ? [] : findOccurrences(concepts, tokenize(context), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+    // Coverage says how much of the question a span answers (it becomes the confidence); adjacent concepts
+    // found as a phrase only help to rank.
+    const measure = (start: number, end: number): { coverage: number; value: number } => {
+      const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
+      const cue = hasCue(question.cue, passage.text.slice(start, end)) ? cueWeight : 0;
+      const coverage = (coveredWeight(concepts, [...inside, ...referred], options) + cue) / totalWeight;
+      return { coverage, value: coverage + phraseWeight(phrases, inside) / totalWeight };
+    };
 
-    let best: { span: SentenceSpan; coverage: number; value: number } | undefined;
+    // The quote is the span covering most of the question; word order (the phrase bonus) only breaks ties.
+    let best: { span: SentenceSpan; coverage: number; value: number; rank: number } | undefined;
     for (const [i, sentence] of passage.sentences.entries()) {
       const windows: [SentenceSpan, number][] = [[sentence, 1]];
       const next = passage.sentences[i + 1];
-      if (next) windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
+      // Two sentences are quoted together only when each holds part of the question, never to add a cue alone.
+      const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
+      if (next && inSentence(sentence) && inSentence(next)) {
+        windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
+      }
       for (const [span, penalty] of windows) {
-        const covered = coverageOf(span.start, span.end);
-        const cue = hasCue(question.cue, passage.text.slice(span.start, span.end)) ? options.cueBonus : 0;
-        const value = covered * penalty + cue;
-        if (!best || value > best.value) best = { span, coverage: covered, value };
+        const { coverage, value } = measure(span.start, span.end);
+        const rank = coverage * penalty;
+        const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
+        if (better) best = { span, coverage, value: value * penalty, rank };
       }
     }
     if (!best) return undefined;
-    const passageCoverage = coverageOf(0, passage.text.length);
     const score =
-      options.quoteWeight * best.value + options.passageWeight * passageCoverage + options.bm25Weight * (hit.score / bestBm25);
-    const span = best.span;
+      options.quoteWeight * best.value +
+      options.passageWeight * measure(0, passage.text.length).value +
+      options.bm25Weight * (hit.score / bestBm25);
+    const { span } = best;
     const highlights = occurrences
       .filter((o) => o.start >= span.start && o.end <= span.end)
       .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
@@ -116,84 +143,157 @@ export function rankQuotes(
   return ranked.filter((quote) => quote !== undefined).sort((a, b) => b.score - a.score);
 }
 
+/** The stems to ask MiniSearch for, each with the best credit it can earn; stop words are not indexed. */
+function searchWeights(concepts: readonly ResolvedConcept[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { forms } of concepts) {
+    for (const form of forms) {
+      for (const position of form) {
+        for (const [stem, credit] of position) {
+          if (!isStopStem(stem)) weights.set(stem, Math.max(weights.get(stem) ?? 0, credit));
+        }
+      }
+    }
+  }
+  return weights;
+}
+
 function resolveConcept(concept: Concept, index: PassageIndex, options: RankingOptions): ResolvedConcept {
   const passages = Math.max(index.passageCount, 1);
   const idf = (frequency: number): number => Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
   const [own = [], ...aliases] = concept.forms;
 
-  const ownPositions = own.map((stem, i) => {
+  const ownForm = own.map((stem, i) => {
     const credits = new Map<string, number>([[stem, 1]]);
     const word = concept.words[i]?.word ?? stem;
-    if (index.documentFrequency(stem) === 0 && word.length >= options.fuzzyMinLength) {
-      const maxEdits = word.length >= 8 ? 2 : 1;
-      for (const [variant] of index.similarStems(stem, maxEdits)) credits.set(variant, options.fuzzyWeight);
+    const edits = Math.min(word.length >= 2 * options.fuzzyMinLength ? 2 : 1, Math.floor(stem.length / options.lettersPerEdit));
+    const misspelt = index.documentFrequency(stem) === 0 && !/^\d/.test(stem);
+    if (misspelt && word.length >= options.fuzzyMinLength && edits > 0) {
+      for (const [variant] of index.similarStems(stem, edits)) credits.set(variant, options.fuzzyCredit);
     }
     return credits;
   });
-  const aliasForms = aliases.map((form) => ({
-    positions: form.map((stem) => new Map([[stem, options.aliasWeight]])),
-  }));
+  const aliasForms = aliases.map((form) => form.map((stem) => new Map([[stem, options.aliasCredit]])));
+  const forms = [ownForm, ...aliasForms];
 
-  // A concept weighs what its rarest present wording weighs; if the corpus has none of its wordings,
-  // it weighs the most, so a question about something absent cannot be covered.
-  const presentWeights = [{ positions: ownPositions }, ...aliasForms].flatMap(({ positions }) => {
-    const frequencies = positions
+  // How telling the concept is in this corpus: the IDF of its rarest wording that the corpus has, or the
+  // highest IDF when it has none, so a question about something absent cannot be covered.
+  const presentIdfs = forms.flatMap((form) => {
+    const frequencies = form
       .filter((position) => ![...position.keys()].every(isStopStem))
       .map((position) => Math.max(...[...position.keys()].map((stem) => index.documentFrequency(stem))));
     if (frequencies.length === 0 || frequencies.some((frequency) => frequency === 0)) return [];
     return [frequencies.reduce((sum, frequency) => sum + idf(frequency), 0) / frequencies.length];
   });
-  const weight = presentWeights.length > 0 ? Math.max(...presentWeights) : idf(0);
-  return { concept, weight, forms: [{ positions: ownPositions }, ...aliasForms] };
+  const corpusIdf = presentIdfs.length > 0 ? Math.max(...presentIdfs) : idf(0);
+  // How telling it is in English at large: "else" says little, "Tokyo" a lot. A glossary phrase made of
+  // small words ("took over") is as telling as its group's other terms ("seized", "captured").
+  const ownWords = concept.words.filter((word) => !isStopWord(word.word)).map((word) => word.word);
+  const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
+  const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);
+  const rarity = rated.reduce((sum, word) => sum + englishRarity(word), 0) / Math.max(rated.length, 1);
+  return { weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf, forms };
 }
 
-function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly Token[]): Occurrence[] {
+/**
+ * Where each concept occurs in a passage's tokens. A several-word form matches whole for its full credit; its
+ * content words found apart earn part of it ("centre" for "counter-terrorism centre").
+ */
+function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly Token[], options: RankingOptions): Occurrence[] {
   const occurrences: Occurrence[] = [];
-  concepts.forEach((resolved, concept) => {
-    for (const { positions } of resolved.forms) {
-      for (let start = 0; start + positions.length <= tokens.length; start++) {
+  concepts.forEach(({ forms }, concept) => {
+    for (const form of forms) {
+      for (let start = 0; start + form.length <= tokens.length; start++) {
         let credit = 1;
-        for (const [offset, position] of positions.entries()) {
+        for (const [offset, position] of form.entries()) {
           credit = Math.min(credit, position.get(tokens[start + offset]!.stem) ?? 0);
           if (credit === 0) break;
         }
         if (credit > 0) {
-          const last = tokens[start + positions.length - 1]!;
-          occurrences.push({ concept, start: tokens[start]!.start, end: last.end, credit });
+          const lastToken = start + form.length - 1;
+          occurrences.push({ concept, start: tokens[start]!.start, end: tokens[lastToken]!.end, firstToken: start, lastToken, credit });
         }
+      }
+      if (form.length < 2) continue;
+      const contentPositions = form.filter((position) => ![...position.keys()].every(isStopStem));
+      const head = contentPositions.at(-1);
+      for (const [tokenIndex, token] of tokens.entries()) {
+        const position = contentPositions.find((candidate) => candidate.has(token.stem));
+        if (!position) continue;
+        // English puts the head of a noun phrase last: "centre" says more of "counter-terrorism centre" than "counter".
+        const share = position === head ? 1 : 1 / contentPositions.length;
+        const credit = position.get(token.stem)! * options.partialCredit * share;
+        occurrences.push({ concept, start: token.start, end: token.end, firstToken: tokenIndex, lastToken: tokenIndex, credit, part: position });
       }
     }
   });
   return occurrences;
 }
 
-function coverage(concepts: readonly ResolvedConcept[], occurrences: readonly Occurrence[], totalWeight: number): number {
-  const credits = new Map<number, number>();
-  for (const occurrence of occurrences) {
-    credits.set(occurrence.concept, Math.max(credits.get(occurrence.concept) ?? 0, occurrence.credit));
+/** The weight of the concepts covered: each by its best whole match, or by the distinct parts found. */
+function coveredWeight(concepts: readonly ResolvedConcept[], occurrences: readonly Occurrence[], options: RankingOptions): number {
+  const credits = new Map<number, { whole: number; parts: Map<ReadonlyMap<string, number>, number> }>();
+  for (const o of occurrences) {
+    const entry = credits.get(o.concept) ?? { whole: 0, parts: new Map() };
+    if (o.part) entry.parts.set(o.part, Math.max(entry.parts.get(o.part) ?? 0, o.credit));
+    else entry.whole = Math.max(entry.whole, o.credit);
+    credits.set(o.concept, entry);
   }
   let covered = 0;
-  for (const [concept, credit] of credits) covered += concepts[concept]!.weight * credit;
-  return covered / totalWeight;
+  for (const [concept, { whole, parts }] of credits) {
+    const partial = [...parts.values()].reduce((sum, credit) => sum + credit, 0);
+    covered += concepts[concept]!.weight * Math.max(whole, Math.min(partial, options.partialCredit * 1.5));
+  }
+  return covered;
+}
+
+/** The phrase weight earned: concepts i and i+1 of the question found in that order, at most one word apart. */
+function phraseWeight(phrases: readonly number[], occurrences: readonly Occurrence[]): number {
+  let earned = 0;
+  phrases.forEach((weight, i) => {
+    const adjacent = occurrences.some(
+      (left) =>
+        left.concept === i &&
+        occurrences.some((right) => right.concept === i + 1 && right.firstToken > left.lastToken && right.firstToken - left.lastToken <= 2),
+    );
+    if (adjacent) earned += weight;
+  });
+  return earned;
 }
 
 const NUMBER_WORDS =
-  'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|all|several|many';
-const WEEKDAYS_AND_MONTHS =
-  'monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december';
+  'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?';
+const DATE_WORDS =
+  'monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|yesterday|today|tonight|ago|(?:last|next|this|that) (?:week|month|year)';
+const DURATION = `(?:\\d+|a|an|${NUMBER_WORDS}|several|many|few) (?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies))|for (?:years|decades|months|weeks|days|hours)`;
 
-const CUE_PATTERNS: Record<AnswerCue, RegExp> = {
-  number: new RegExp(`\\b(\\d[\\d,.]*|${NUMBER_WORDS})\\b`, 'i'),
-  time: new RegExp(
-    `\\b(${WEEKDAYS_AND_MONTHS}|\\d{1,2}:\\d{2}|1[0-9]{3}|20[0-9]{2}|yesterday|today|tonight|ago|morning|afternoon|evening|night|dawn|midnight|noon|(last|next|this) (week|month|year)|years?|decades?|centur(y|ies))\\b`,
-    'i',
-  ),
+/** What each kind of answer looks like in a sentence. */
+const CUE_PATTERNS: Record<CueKind, RegExp> = {
+  number: new RegExp(`\\b(?:\\d[\\d,.]*|${NUMBER_WORDS})\\b`, 'i'),
+  time: new RegExp(`\\b(?:${DATE_WORDS}|\\d{1,2}:\\d{2}|1[0-9]{3}|20[0-9]{2}|\\d{1,4}s|${DURATION})\\b`, 'i'),
   person: /(?<!^)\b\p{Lu}\p{Ll}+/u,
   place: /(?<!^)\b\p{Lu}\p{Ll}+/u,
 };
 
+/** What the answer looks like when the question names it: "what year" wants a year, "what day" a day. */
+const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
+const SLOT_PATTERNS: Readonly<Record<string, RegExp>> = {
+  year: /\b(?:1[0-9]{3}|20[0-9]{2}|\d{1,4}s|(?:last|next|this|that) year)\b/i,
+  month: new RegExp(`\\b(?:${MONTHS}|(?:last|next|this|that) month)\\b`, 'i'),
+  day: new RegExp(
+    `\\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|${MONTHS})\\b`,
+    'i',
+  ),
+  date: new RegExp(`\\b(?:${MONTHS}|\\d{1,2}/\\d{1,2}/\\d{2,4}|1[0-9]{3}|20[0-9]{2})\\b`, 'i'),
+  time: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|morning|afternoon|evening|night|dawn|midnight|noon)\b/i,
+  hour: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.))/i,
+  long: new RegExp(`\\b(?:${DURATION})\\b`, 'i'),
+};
+
 function hasCue(cue: AnswerCue | undefined, text: string): boolean {
-  return cue !== undefined && CUE_PATTERNS[cue].test(text);
+  if (cue === undefined) return false;
+  const pattern = (cue.slotWord === undefined ? undefined : SLOT_PATTERNS[cue.slotWord]) ?? CUE_PATTERNS[cue.kind];
+  return pattern.test(text);
 }
 
 function mergeHighlights(highlights: readonly Highlight[]): Highlight[] {

@@ -44,7 +44,7 @@ export function parseDocumentFile(file: string, content: string): ParsedDocument
 
   const meta = documentMetaSchema.safeParse(fields);
   if (!meta.success) {
-    return { ok: false, problems: meta.error.issues.map((issue) => metaProblem(file, issue, fieldLines)) };
+    return { ok: false, problems: meta.error.issues.flatMap((issue) => metaProblems(file, issue, fieldLines)) };
   }
   const bodyOffset = lines.slice(0, closing + 1).join('\n').length + 1;
   const body = text.slice(bodyOffset);
@@ -53,12 +53,16 @@ export function parseDocumentFile(file: string, content: string): ParsedDocument
   return { ok: true, document: { meta: meta.data, file, passages } };
 }
 
-function metaProblem(file: string, issue: z.core.$ZodIssue, fieldLines: Record<string, number>): CorpusProblem {
+function metaProblems(file: string, issue: z.core.$ZodIssue, fieldLines: Record<string, number>): CorpusProblem[] {
   if (issue.code === 'unrecognized_keys') {
-    const [key = ''] = issue.keys;
-    return { file, line: fieldLines[key], field: key, message: 'is not a known field (id, title, source, url, published, author)' };
+    return issue.keys.map((key) => ({
+      file,
+      line: fieldLines[key],
+      field: key,
+      message: 'is not a known field (id, title, source, url, published, author)',
+    }));
   }
   const field = String(issue.path[0] ?? '');
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  return { file, line: fieldLines[field], field, message: missing ? 'is required' : issue.message };
+  return [{ file, line: fieldLines[field], field, message: missing ? 'is required' : issue.message }];
 }

@@ -28,7 +28,8 @@ function endsWithAbbreviation(sentence: string): boolean {
 export function splitSentences(text: string): SentenceSpan[] {
   const spans: SentenceSpan[] = [];
   let pendingStart: number | undefined;
-  for (const { segment, index } of segmenter.segment(text)) {
+  // A hard-wrapped paragraph breaks its lines mid-sentence; ICU would end a sentence at each line break.
+  for (const { segment, index } of segmenter.segment(text.replace(/[\r\n]/g, ' '))) {
     const start = pendingStart ?? index;
     const end = index + segment.length;
     if (endsWithAbbreviation(segment) && end < text.length) {

@@ -41,10 +41,6 @@ export async function startBot(settings: BotSettings, library: Library, logger: 
   client.on(Events.Error, (error) => logger.error(`discord: client error: ${oneLine(error)}`, error));
   client.on(Events.Warn, (warning) => logger.info(`discord: warning: ${warning}`));
 
-  // The first question in a process pays for the engine's lazy set-up (close to a second, more on a busy
-  // machine): pay it now rather than inside the first user's 3-second window.
-  library.current.engine.answer('Who seized the police station?');
-
   const cancel = new AbortController();
   const ready = once(client, Events.ClientReady, { signal: cancel.signal });
   try {

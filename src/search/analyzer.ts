@@ -19,7 +19,7 @@ const QUESTION_WORDS = ['what', 'which', 'who', 'whom', 'whose', 'when', 'where'
 /** Words the stop list keeps that carry no topic in a question. */
 const EXTRA_STOP_WORDS = [
   'does', 'doing', 'done', 'was', 'were', 'be', 'is', 'are', 'am', 'it', 'its', 'did', 'do', 'the', 'a', 'an',
-  'there', 'any', 'anything', 'tell', 'me', 'us', 'know', 'please', 'about', 'happen', 'happened', 'according',
+  'there', 'any', 'anything', 'tell', 'me', 'us', 'know', 'please', 'about', 'happen', 'happened', 'say', 'says',
 ];
 
 const STOP_WORDS: ReadonlySet<string> = new Set([...englishStopWords, ...QUESTION_WORDS, ...EXTRA_STOP_WORDS]);

@@ -1,5 +1,5 @@
 import type { Glossary } from '../corpus/types.js';
-import { tokenize } from './analyzer.js';
+import { isStopStem, tokenize } from './analyzer.js';
 
 /**
  * A glossary entry as stem sequences, stop words kept ("took over" is not "took"): each term of the entry is one
@@ -16,6 +16,7 @@ export interface AliasGroup {
  */
 export class GlossaryLookup {
   private readonly groupsByFirstStem = new Map<string, { form: readonly string[]; group: AliasGroup }[]>();
+  private readonly groupsByHead = new Map<string, Set<AliasGroup>>();
 
   constructor(glossary: Glossary) {
     for (const entry of glossary.entries) {
@@ -28,6 +29,10 @@ export class GlossaryLookup {
         list.push({ form, group });
         list.sort((a, b) => b.form.length - a.form.length);
         this.groupsByFirstStem.set(first, list);
+        const head = form.findLast((stem) => !isStopStem(stem));
+        if (form.length > 1 && head !== undefined) {
+          this.groupsByHead.set(head, (this.groupsByHead.get(head) ?? new Set()).add(group));
+        }
       }
     }
   }
@@ -38,6 +43,15 @@ export class GlossaryLookup {
       if (form.every((stem, offset) => stems[index + offset] === stem)) return { length: form.length, group };
     }
     return undefined;
+  }
+
+  /**
+   * The one group having a several-word term whose head (its last word) is `stem`: "station" alone stands for
+   * "police station" and so for its aliases. Undefined when no group, or more than one, has such a term.
+   */
+  groupHeadedBy(stem: string): AliasGroup | undefined {
+    const groups = this.groupsByHead.get(stem);
+    return groups?.size === 1 ? [...groups][0] : undefined;
   }
 }
 

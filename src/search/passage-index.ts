@@ -7,6 +7,30 @@ import { contentTokens } from './analyzer.js';
 export interface IndexedPassage {
   readonly passage: Passage;
   readonly document: CorpusDocument;
+  /**
+   * The text a passage that opens by referring back ("The group…", "It…", "He…") refers to: the passages
+   * before it, so that "The group emerged in 2007" can answer a question naming the group.
+   */
+  readonly context?: string | undefined;
+}
+
+/** A passage opening with one of these refers to something named before it. */
+const REFERS_BACK =
+  /^(?:the (?:group|groups|organi[sz]ation|movement|militants|attackers|two sides|two groups|outfit|minister)|it|its|they|their|he|his|she|her)\b/i;
+/** How many passages back a chain of references may reach. */
+const MAX_CONTEXT_PASSAGES = 3;
+
+/** Each passage with its context: the passages before it, back to the first that does not itself refer back. */
+function withContext(document: CorpusDocument): IndexedPassage[] {
+  return document.passages.map((passage, i) => {
+    const earlier: string[] = [];
+    for (let j = i - 1, refersBack = REFERS_BACK.test(passage.text); refersBack && j >= 0 && earlier.length < MAX_CONTEXT_PASSAGES; j--) {
+      const previous = document.passages[j]!.text;
+      earlier.unshift(previous);
+      refersBack = REFERS_BACK.test(previous);
+    }
+    return { passage, document, context: earlier.length > 0 ? earlier.join('\n') : undefined };
+  });
 }
 
 export interface PassageHit {
@@ -26,6 +50,7 @@ export const DEFAULT_PASSAGE_INDEX_OPTIONS: PassageIndexOptions = { sliceMillise
 interface IndexedFields {
   readonly id: number;
   readonly stems: string;
+  readonly context: string;
 }
 
 /** The index is fed stems the analyzer already made, so MiniSearch must not process them again. */
@@ -50,20 +75,21 @@ export class PassageIndex {
   static async build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
     const search = new MiniSearch<IndexedFields>({
       idField: 'id',
-      fields: ['stems'],
+      fields: ['stems', 'context'],
       storeFields: [],
       ...PRE_ANALYSED,
-      searchOptions: PRE_ANALYSED,
+      // Words only the referred-to passages hold should find a passage, but rank it lower.
+      searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
     });
     const vocabulary = new SearchableMap<number>();
-    const entries: IndexedPassage[] = corpus.documents.flatMap((document) =>
-      document.passages.map((passage) => ({ passage, document })),
-    );
+    const entries: IndexedPassage[] = corpus.documents.flatMap(withContext);
     let sliceStart = performance.now();
     for (let id = 0; id < entries.length; id++) {
-      const stems = contentTokens(entries[id]!.passage.text).map((token) => token.stem);
+      const { passage, context } = entries[id]!;
+      const stems = contentTokens(passage.text).map((token) => token.stem);
       for (const stem of new Set(stems)) vocabulary.update(stem, (count = 0) => count + 1);
-      search.add({ id, stems: stems.join(' ') });
+      const contextStems = context === undefined ? [] : contentTokens(context).map((token) => token.stem);
+      search.add({ id, stems: stems.join(' '), context: contextStems.join(' ') });
       if (performance.now() - sliceStart > options.sliceMilliseconds) {
         await yieldToEventLoop();
         sliceStart = performance.now();

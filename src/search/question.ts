@@ -11,8 +11,17 @@ export interface Concept {
   readonly aliases?: AliasGroup | undefined;
 }
 
-/** The kind of answer the question's form asks for, used as a light ranking cue. */
-export type AnswerCue = 'number' | 'time' | 'person' | 'place';
+/** The kind of answer the question's form asks for: "how many" wants a number, "when" a time. */
+export type CueKind = 'number' | 'time' | 'person' | 'place';
+
+export interface AnswerCue {
+  readonly kind: CueKind;
+  /**
+   * The question's word for what it wants ("year" in "what year…"): the answer fills that slot rather than
+   * repeating the word, so it is not a concept to match.
+   */
+  readonly slotWord?: string | undefined;
+}
 
 export interface AnalysedQuestion {
   readonly text: string;
@@ -20,19 +29,30 @@ export interface AnalysedQuestion {
   readonly cue?: AnswerCue | undefined;
 }
 
-const CUES: readonly [RegExp, AnswerCue][] = [
-  [/\b(how many|how much|number of|what number|how old|death toll|toll)\b/, 'number'],
-  [/\b(when|what time|which time|what day|which day|what year|which year|what date|which date|what month|how long ago)\b/, 'time'],
-  [/^\s*(who|whom|whose)\b|\b(which group|which person|what group|by whom)\b/, 'person'],
-  [/^\s*where\b|\b(which|what) (district|province|region|city|town|country|place|area|border)\b/, 'place'],
+const CUES: readonly [RegExp, CueKind][] = [
+  [/\bhow (?:many|much)\b|\b(?:what|which) (?<slot>number)\b|\bhow old\b/, 'number'],
+  [/\b(?:what|which) (?<slot>time|day|date|year|month|hour|week)s?\b|\bwhen\b/, 'time'],
+  [/\bhow (?<slot>long)\b/, 'time'],
+  [/^\s*(?:who|whom|whose)\b|\bby whom\b/, 'person'],
+  [/^\s*where\b/, 'place'],
 ];
+
+function findCue(text: string): AnswerCue | undefined {
+  const lowered = normalise(text);
+  for (const [pattern, kind] of CUES) {
+    const match = pattern.exec(lowered);
+    if (match) return { kind, slotWord: match.groups?.slot };
+  }
+  return undefined;
+}
 
 /**
  * Reads the question's form and its concepts: its content words, with any glossary term (stop words included, as
  * in "took over") merged into one concept.
  */
 export function analyseQuestion(text: string, glossary: GlossaryLookup): AnalysedQuestion {
-  const tokens = tokenize(text);
+  const cue = findCue(text);
+  const tokens = tokenize(text).filter((token) => token.word !== cue?.slotWord);
   const stems = tokens.map((token) => token.stem);
   const concepts: Concept[] = [];
   const seen = new Set<string>();
@@ -45,15 +65,14 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
     const length = alias?.length ?? 1;
     const words = tokens.slice(index, index + length);
     const own = stems.slice(index, index + length);
-    const key = alias ? `alias:${alias.group.terms.join('|')}` : own.join(' ');
+    const group = alias?.group ?? glossary.groupHeadedBy(own[0]!);
+    const key = group ? `alias:${group.terms.join('|')}` : own.join(' ');
     if (!seen.has(key)) {
       seen.add(key);
-      const forms = alias ? [own, ...alias.group.forms.filter((form) => form.join(' ') !== own.join(' '))] : [own];
-      concepts.push({ words, forms, aliases: alias?.group });
+      const forms = group ? [own, ...group.forms.filter((form) => form.join(' ') !== own.join(' '))] : [own];
+      concepts.push({ words, forms, aliases: group });
     }
     index += length;
   }
-  const lowered = normalise(text);
-  const cue = CUES.find(([pattern]) => pattern.test(lowered))?.[1];
   return { text, concepts, cue };
 }

@@ -93,7 +93,11 @@ describe('/ask', () => {
     expect(noticeText(await runCommand(ask, { question: '   ' }, asMember))).toMatch(/Please type a question, e\.g\./);
   });
 
-  it.todo('names the option once in the notice for a missing question ("question: question: please type a question." today; see report)');
+  it('names the option once in the notice for a missing question', async () => {
+    const text = noticeText(await runCommand(ask, {}, asMember));
+    expect(text.match(/question/gi)).toHaveLength(2);
+    expect(text).toBe('question: Please type a question.');
+  });
 
   it('refuses a private flag that is not a boolean and a page out of range', async () => {
     expect(noticeText(await runCommand(ask, { question: 'x', private: 'maybe' }, asMember))).toMatch(/^private: /);

@@ -51,9 +51,13 @@ describe('splitPassages', () => {
     ]);
   });
 
-  it.todo(
-    'keeps a hard-wrapped sentence whole: "the 33\\nmilitants had links." is one sentence, not "the 33" and "militants had links." (Intl.Segmenter breaks at every line break; see report)',
-  );
+  it('keeps a hard-wrapped sentence whole, with its line break verbatim', () => {
+    const [passage] = splitPassages('d', 'Mr Asif said the 33\nmilitants had links. They were held\nin a compound.');
+    expect(passage?.sentences.map(({ start, end }) => passage.text.slice(start, end))).toEqual([
+      'Mr Asif said the 33\nmilitants had links.',
+      'They were held\nin a compound.',
+    ]);
+  });
 });
 
 describe('passages of a document file', () => {
