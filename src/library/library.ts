@@ -1,7 +1,7 @@
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions } from '../answer/engine.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
-import { compareCorpora, type ReloadOutcome } from './reload-report.js';
+import { compareCorporaInSlices, type ReloadOutcome } from './reload-report.js';
 
 /** One complete, immutable corpus and its index. A request uses one snapshot from start to end. */
 export interface LibrarySnapshot {
@@ -67,7 +67,9 @@ export class Library {
       const engine = await AnswerEngine.build(corpus, this.options.engine);
       const before = this.snapshot;
       this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
-      return { ok: true, joined: false, report: compareCorpora(before.engine.corpus, corpus, performance.now() - started) };
+      // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.
+      const report = await compareCorporaInSlices(before.engine.corpus, corpus, performance.now() - started);
+      return { ok: true, joined: false, report };
     } catch (error) {
       if (error instanceof CorpusError) return { ok: false, joined: false, problems: error.problems };
       return { ok: false, joined: false, problems: [{ file: '.', message: `reload failed: ${(error as Error).message}` }] };

@@ -1,5 +1,5 @@
 import type { CorpusProblem } from '../corpus/errors.js';
-import type { Corpus } from '../corpus/types.js';
+import type { Corpus, CorpusDocument } from '../corpus/types.js';
 
 /** Ids added, removed and changed between two corpora. */
 export interface Changes {
@@ -26,15 +26,65 @@ export type ReloadOutcome =
   | { readonly ok: true; readonly report: ReloadReport; readonly joined: boolean }
   | { readonly ok: false; readonly problems: readonly CorpusProblem[]; readonly joined: boolean };
 
-/** Compares two corpora by document id and passage id: a passage whose text differs counts as changed. */
+/**
+ * Compares two corpora by document id and passage id: a passage whose text differs counts as changed, a document
+ * whose metadata, file or passages differ counts as changed. Holds the event loop for the whole comparison (over a
+ * second for 100,000 passages): a serving process uses {@link compareCorporaInSlices}.
+ */
 export function compareCorpora(before: Corpus, after: Corpus, milliseconds: number): ReloadReport {
-  const documentsBefore = new Map(before.documents.map((d) => [d.meta.id, JSON.stringify(d)]));
-  const documentsAfter = new Map(after.documents.map((d) => [d.meta.id, JSON.stringify(d)]));
-  const passagesBefore = new Map(before.documents.flatMap((d) => d.passages.map((p) => [p.id, p.text] as const)));
-  const passagesAfter = new Map(after.documents.flatMap((d) => d.passages.map((p) => [p.id, p.text] as const)));
+  const steps = comparison(before, after, milliseconds);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** {@link compareCorpora}, yielding to the event loop every `sliceMilliseconds` so a reload never stalls it. */
+export async function compareCorporaInSlices(
+  before: Corpus,
+  after: Corpus,
+  milliseconds: number,
+  sliceMilliseconds = 15,
+): Promise<ReloadReport> {
+  const steps = comparison(before, after, milliseconds);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart > sliceMilliseconds) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The comparison in small steps: it yields after each passage, so a caller can pause between any two. */
+function* comparison(before: Corpus, after: Corpus, milliseconds: number): Generator<void, ReloadReport> {
+  const passagesBefore = new Map<string, string>();
+  const passagesAfter = new Map<string, string>();
+  for (const [corpus, passages] of [[before, passagesBefore], [after, passagesAfter]] as const) {
+    for (const document of corpus.documents) {
+      for (const passage of document.passages) {
+        passages.set(passage.id, passage.text);
+        yield;
+      }
+    }
+  }
+  const documentsBefore = new Map(before.documents.map((document) => [document.meta.id, document]));
+  const changedDocuments: string[] = [];
+  for (const document of after.documents) {
+    const earlier = documentsBefore.get(document.meta.id);
+    if (earlier && !(yield* sameDocument(earlier, document))) changedDocuments.push(document.meta.id);
+  }
+  const passages = yield* diff(passagesBefore, passagesAfter);
+  const idsAfter = new Set(after.documents.map((document) => document.meta.id));
   return {
-    documents: diff(documentsBefore, documentsAfter),
-    passages: diff(passagesBefore, passagesAfter),
+    documents: {
+      added: after.documents.filter((document) => !documentsBefore.has(document.meta.id)).map((document) => document.meta.id),
+      removed: before.documents.filter((document) => !idsAfter.has(document.meta.id)).map((document) => document.meta.id),
+      changed: changedDocuments,
+    },
+    passages,
     documentCount: after.documents.length,
     passageCount: passagesAfter.size,
     glossaryChanged: JSON.stringify(before.glossary) !== JSON.stringify(after.glossary),
@@ -42,10 +92,30 @@ export function compareCorpora(before: Corpus, after: Corpus, milliseconds: numb
   };
 }
 
-function diff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Changes {
-  return {
-    added: [...after.keys()].filter((id) => !before.has(id)),
-    removed: [...before.keys()].filter((id) => !after.has(id)),
-    changed: [...after].filter(([id, value]) => before.has(id) && before.get(id) !== value).map(([id]) => id),
-  };
+/** Whether two versions of a document are the same: metadata, file, and every passage (the rest derives from these). */
+function* sameDocument(a: CorpusDocument, b: CorpusDocument): Generator<void, boolean> {
+  if (a.file !== b.file || JSON.stringify(a.meta) !== JSON.stringify(b.meta) || a.passages.length !== b.passages.length) return false;
+  for (let i = 0; i < a.passages.length; i++) {
+    const [p, q] = [a.passages[i]!, b.passages[i]!];
+    if (p.text !== q.text || p.kind !== q.kind || p.credit !== q.credit) return false;
+    yield;
+  }
+  return true;
+}
+
+function* diff(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Generator<void, Changes> {
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const [id, value] of after) {
+    const earlier = before.get(id);
+    if (earlier === undefined) added.push(id);
+    else if (earlier !== value) changed.push(id);
+    yield;
+  }
+  const removed: string[] = [];
+  for (const id of before.keys()) {
+    if (!after.has(id)) removed.push(id);
+    yield;
+  }
+  return { added, removed, changed };
 }
