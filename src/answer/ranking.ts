@@ -1,6 +1,6 @@
 import type { SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
-import { englishRarity } from '../search/english-rarity.js';
+import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { Highlight } from './types.js';
@@ -9,7 +9,7 @@ import type { Highlight } from './types.js';
 export interface RankingOptions {
   /** How many of MiniSearch's best passages are re-ranked sentence by sentence. */
   readonly candidates: number;
-  /** Words of at least this many letters may match misspelt; a stem allows one edit per this many letters. */
+  /** Words of at least this many letters may match misspelt, with one slip per this many letters (two at most). */
   readonly fuzzyMinLength: number;
   readonly lettersPerEdit: number;
   /** Credit for a misspelt match, for a glossary alias, and for part of a several-word term, against an exact match. */
@@ -163,13 +163,16 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
   const idf = (frequency: number): number => Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
   const [own = [], ...aliases] = concept.forms;
 
+  // A word the corpus lacks may be a slip: match it, as written, to corpus words a slip or two away.
+  const corrections: string[][] = own.map(() => []);
   const ownForm = own.map((stem, i) => {
     const credits = new Map<string, number>([[stem, 1]]);
     const word = concept.words[i]?.word ?? stem;
-    const edits = Math.min(word.length >= 2 * options.fuzzyMinLength ? 2 : 1, Math.floor(stem.length / options.lettersPerEdit));
-    const misspelt = index.documentFrequency(stem) === 0 && !/^\d/.test(stem);
-    if (misspelt && word.length >= options.fuzzyMinLength && edits > 0) {
-      for (const [variant] of index.similarStems(stem, edits)) credits.set(variant, options.fuzzyCredit);
+    if (index.documentFrequency(stem) === 0 && !/^\d/.test(word)) {
+      for (const match of index.similarWords(word, allowedSlips(word, options))) {
+        credits.set(match.stem, Math.max(credits.get(match.stem) ?? 0, options.fuzzyCredit));
+        corrections[i]!.push(match.word);
+      }
     }
     return credits;
   });
@@ -188,11 +191,22 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
   const corpusIdf = presentIdfs.length > 0 ? Math.max(...presentIdfs) : idf(0);
   // How telling it is in English at large: "else" says little, "Tokyo" a lot. A glossary phrase made of
   // small words ("took over") is as telling as its group's other terms ("seized", "captured").
-  const ownWords = concept.words.filter((word) => !isStopWord(word.word)).map((word) => word.word);
+  // A misspelt word is as telling as the corpus words it was matched to.
+  const ownWords = concept.words.flatMap((word, i) => {
+    if (isStopWord(word.word)) return [];
+    const corrected = corrections[i] ?? [];
+    return corrected.length > 0 && !isEnglishWord(word.word) ? corrected : [word.word];
+  });
   const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
   const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);
   const rarity = rated.reduce((sum, word) => sum + englishRarity(word), 0) / Math.max(rated.length, 1);
   return { weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf, forms };
+}
+
+/** How many typing slips a word may hold and still match: none below `fuzzyMinLength` letters. */
+function allowedSlips(word: string, options: RankingOptions): number {
+  if (word.length < options.fuzzyMinLength) return 0;
+  return Math.min(2, Math.floor(word.length / options.lettersPerEdit));
 }
 
 /**

@@ -22,7 +22,9 @@ const EXTRA_STOP_WORDS = [
   'there', 'any', 'anything', 'tell', 'me', 'us', 'know', 'please', 'about', 'happen', 'happened', 'say', 'says',
 ];
 
-const STOP_WORDS: ReadonlySet<string> = new Set([...englishStopWords, ...QUESTION_WORDS, ...EXTRA_STOP_WORDS]);
+/** English stop words and question words: dropped from questions, not indexed. */
+export const STOP_WORD_LIST: readonly string[] = [...new Set([...englishStopWords, ...QUESTION_WORDS, ...EXTRA_STOP_WORDS])];
+const STOP_WORDS: ReadonlySet<string> = new Set(STOP_WORD_LIST);
 
 /**
  * A word: letters and digits, with inner apostrophes, or a number written with separators such as 12:30 or 1,000.

@@ -38,3 +38,8 @@ export function englishRarity(word: string): number {
   const count = load().get(word) ?? 0;
   return Math.log(totalCount / (count + 1));
 }
+
+/** True when everyday English has the word: a misspelling usually does not. */
+export function isEnglishWord(word: string): boolean {
+  return load().has(word);
+}

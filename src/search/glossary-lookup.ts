@@ -1,5 +1,10 @@
 import type { Glossary } from '../corpus/types.js';
-import { isStopStem, tokenize } from './analyzer.js';
+import { isStopStem, tokenize, type Token } from './analyzer.js';
+import { typingDistance } from './edit-distance.js';
+import { isEnglishWord } from './english-rarity.js';
+
+/** Words shorter than this must match a glossary term exactly: a slip in a short word could be another word. */
+const SLIP_MIN_LENGTH = 5;
 
 /**
  * A glossary entry as stem sequences, stop words kept ("took over" is not "took"): each term of the entry is one
@@ -15,32 +20,45 @@ export interface AliasGroup {
  * one term before "Taliban" alone.
  */
 export class GlossaryLookup {
-  private readonly groupsByFirstStem = new Map<string, { form: readonly string[]; group: AliasGroup }[]>();
+  /** Every term of every entry, longest first. */
+  private readonly terms: { readonly stems: readonly string[]; readonly words: readonly string[]; readonly group: AliasGroup }[] = [];
   private readonly groupsByHead = new Map<string, Set<AliasGroup>>();
 
   constructor(glossary: Glossary) {
     for (const entry of glossary.entries) {
-      const forms = uniqueForms(entry.terms.map((term) => tokenize(term).map((token) => token.stem)));
+      const tokenized = entry.terms.map((term) => tokenize(term));
+      const forms = uniqueForms(tokenized.map((tokens) => tokens.map((token) => token.stem)));
       const group: AliasGroup = { terms: entry.terms, forms };
-      for (const form of forms) {
-        const first = form[0];
-        if (first === undefined) continue;
-        const list = this.groupsByFirstStem.get(first) ?? [];
-        list.push({ form, group });
-        list.sort((a, b) => b.form.length - a.form.length);
-        this.groupsByFirstStem.set(first, list);
-        const head = form.findLast((stem) => !isStopStem(stem));
-        if (form.length > 1 && head !== undefined) {
+      for (const tokens of tokenized) {
+        const stems = tokens.map((token) => token.stem);
+        if (stems.length === 0) continue;
+        this.terms.push({ stems, words: tokens.map((token) => token.word), group });
+        const head = stems.findLast((stem) => !isStopStem(stem));
+        if (stems.length > 1 && head !== undefined) {
           this.groupsByHead.set(head, (this.groupsByHead.get(head) ?? new Set()).add(group));
         }
       }
     }
+    this.terms.sort((a, b) => b.stems.length - a.stems.length);
   }
 
-  /** The longest glossary term starting at `index` of `stems`, with its group, if any. */
-  matchAt(stems: readonly string[], index: number): { length: number; group: AliasGroup } | undefined {
-    for (const { form, group } of this.groupsByFirstStem.get(stems[index] ?? '') ?? []) {
-      if (form.every((stem, offset) => stems[index + offset] === stem)) return { length: form.length, group };
+  /**
+   * The longest glossary term starting at `index` of the question's tokens, with its group and its stems (the
+   * term as the glossary spells it), if any. A word English lacks matches a term's word a slip away ("Talian"
+   * for "Taliban").
+   */
+  matchAt(
+    tokens: readonly Token[],
+    index: number,
+  ): { length: number; group: AliasGroup; stems: readonly string[] } | undefined {
+    const matches = (token: Token | undefined, stem: string, word: string): boolean =>
+      token !== undefined &&
+      (token.stem === stem ||
+        (token.word.length >= SLIP_MIN_LENGTH && !isEnglishWord(token.word) && typingDistance(token.word, word, 1) <= 1));
+    for (const { stems, words, group } of this.terms) {
+      if (stems.every((stem, offset) => matches(tokens[index + offset], stem, words[offset]!))) {
+        return { length: stems.length, group, stems };
+      }
     }
     return undefined;
   }

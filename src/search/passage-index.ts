@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { contentTokens } from './analyzer.js';
+import { typingDistance } from './edit-distance.js';
 
 /** A passage with the document it belongs to. */
 export interface IndexedPassage {
@@ -66,7 +67,8 @@ const PRE_ANALYSED = {
 export class PassageIndex {
   private constructor(
     private readonly search: MiniSearch<IndexedFields>,
-    private readonly vocabulary: SearchableMap<number>,
+    private readonly frequencies: ReadonlyMap<string, number>,
+    private readonly words: SearchableMap<string>,
     readonly entries: readonly IndexedPassage[],
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
   ) {}
@@ -81,13 +83,16 @@ export class PassageIndex {
       // Words only the referred-to passages hold should find a passage, but rank it lower.
       searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
     });
-    const vocabulary = new SearchableMap<number>();
+    const frequencies = new Map<string, number>();
+    const words = new SearchableMap<string>();
     const entries: IndexedPassage[] = corpus.documents.flatMap(withContext);
     let sliceStart = performance.now();
     for (let id = 0; id < entries.length; id++) {
       const { passage, context } = entries[id]!;
-      const stems = contentTokens(passage.text).map((token) => token.stem);
-      for (const stem of new Set(stems)) vocabulary.update(stem, (count = 0) => count + 1);
+      const tokens = contentTokens(passage.text);
+      const stems = tokens.map((token) => token.stem);
+      for (const stem of new Set(stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+      for (const token of tokens) if (!words.has(token.word)) words.set(token.word, token.stem);
       const contextStems = context === undefined ? [] : contentTokens(context).map((token) => token.stem);
       search.add({ id, stems: stems.join(' '), context: contextStems.join(' ') });
       if (performance.now() - sliceStart > options.sliceMilliseconds) {
@@ -96,7 +101,7 @@ export class PassageIndex {
       }
     }
     const byId = new Map(entries.map((entry) => [entry.passage.id, entry]));
-    return new PassageIndex(search, vocabulary, entries, byId);
+    return new PassageIndex(search, frequencies, words, entries, byId);
   }
 
   get passageCount(): number {
@@ -110,12 +115,19 @@ export class PassageIndex {
 
   /** In how many passages the stem occurs. */
   documentFrequency(stem: string): number {
-    return this.vocabulary.get(stem) ?? 0;
+    return this.frequencies.get(stem) ?? 0;
   }
 
-  /** Stems of the corpus within `maxEdits` edits of `stem`, with their distance. */
-  similarStems(stem: string, maxEdits: number): [string, number][] {
-    return [...this.vocabulary.fuzzyGet(stem, maxEdits)].map(([variant, [, distance]]) => [variant, distance]);
+  /**
+   * Words of the corpus within `maxEdits` typing slips of `word` (a swap of neighbouring letters is one slip),
+   * each with its stem and distance: misspelt words are matched as written, before stemming mangles them.
+   */
+  similarWords(word: string, maxEdits: number): { word: string; stem: string; distance: number }[] {
+    if (maxEdits <= 0) return [];
+    // A swap is two Levenshtein edits: ask the map for one more, then measure properly.
+    return [...this.words.fuzzyGet(word, maxEdits + 1)]
+      .map(([candidate, [stem]]) => ({ word: candidate, stem, distance: typingDistance(word, candidate, maxEdits) }))
+      .filter((match) => match.distance <= maxEdits);
   }
 
   /** The passages that contain any of the weighted stems, best BM25 score first. */

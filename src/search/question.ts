@@ -1,4 +1,6 @@
-import { isStopWord, normalise, tokenize, type Token } from './analyzer.js';
+import { isStopWord, normalise, STOP_WORD_LIST, tokenize, type Token } from './analyzer.js';
+import { typingDistance } from './edit-distance.js';
+import { isEnglishWord } from './english-rarity.js';
 import type { AliasGroup, GlossaryLookup } from './glossary-lookup.js';
 
 /**
@@ -46,6 +48,14 @@ function findCue(text: string): AnswerCue | undefined {
   return undefined;
 }
 
+/** Stop words long enough that a slip in them still shows which they were ("abuot", "whcih"). */
+const LONG_STOP_WORDS = STOP_WORD_LIST.filter((word) => word.length >= 4);
+
+/** A word English lacks that is one slip from a stop word is that stop word, misspelt. */
+function isMisspeltStopWord(word: string): boolean {
+  return word.length >= 4 && !isEnglishWord(word) && LONG_STOP_WORDS.some((stop) => typingDistance(word, stop, 1) <= 1);
+}
+
 /**
  * Reads the question's form and its concepts: its content words, with any glossary term (stop words included, as
  * in "took over") merged into one concept.
@@ -57,14 +67,14 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   for (let index = 0; index < tokens.length; ) {
-    const alias = glossary.matchAt(stems, index);
-    if (!alias && isStopWord(tokens[index]!.word)) {
+    const alias = glossary.matchAt(tokens, index);
+    if (!alias && (isStopWord(tokens[index]!.word) || isMisspeltStopWord(tokens[index]!.word))) {
       index++;
       continue;
     }
     const length = alias?.length ?? 1;
     const words = tokens.slice(index, index + length);
-    const own = stems.slice(index, index + length);
+    const own = alias?.stems ?? stems.slice(index, index + length);
     const group = alias?.group ?? glossary.groupHeadedBy(own[0]!);
     const key = group ? `alias:${group.terms.join('|')}` : own.join(' ');
     if (!seen.has(key)) {

@@ -43,8 +43,8 @@ describe('PassageIndex', () => {
   });
 
   it('suggests corpus stems within a few edits of a misspelt one', () => {
-    expect(index.similarStems('rivr', 1)).toContainEqual([stemWord('river'), 1]);
-    expect(index.similarStems('rivr', 0)).toEqual([]);
+    expect(index.similarWords("rivr", 1)).toContainEqual({ word: "river", stem: stemWord("river"), distance: 1 });
+    expect(index.similarWords("rivr", 0)).toEqual([]);
   });
 
   it('keeps the passages in corpus order when it yields to the event loop after every passage', () => {
