@@ -54,7 +54,9 @@ export class GlossaryLookup {
     const matches = (token: Token | undefined, stem: string, word: string): boolean =>
       token !== undefined &&
       (token.stem === stem ||
-        (token.word.length >= SLIP_MIN_LENGTH && !isEnglishWord(token.word) && typingDistance(token.word, word, 1) <= 1));
+        (token.word.length >= SLIP_MIN_LENGTH &&
+          !isEnglishWord(token.word) &&
+          Math.min(typingDistance(token.word, word, 1), typingDistance(token.word, stem, 1)) <= 1));
     for (const { stems, words, group } of this.terms) {
       if (stems.every((stem, offset) => matches(tokens[index + offset], stem, words[offset]!))) {
         return { length: stems.length, group, stems };
