@@ -11,8 +11,12 @@ export interface AnswerEngineOptions {
   readonly index: PassageIndexOptions;
   /** The first quote must cover at least this share of the question, or the engine abstains. */
   readonly answerThreshold: number;
-  /** Quotes after the first must cover at least this share of the question to be offered too. */
+  /**
+   * Quotes after the first must cover at least this share of the question, and this share of what the first
+   * covers, to be offered too.
+   */
   readonly followingQuoteThreshold: number;
+  readonly followingQuoteShare: number;
 }
 
 /** Defaults for {@link AnswerEngine.build}; the thresholds are chosen with `npm run eval` (see README). */
@@ -20,7 +24,8 @@ export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
   ranking: DEFAULT_RANKING_OPTIONS,
   index: DEFAULT_PASSAGE_INDEX_OPTIONS,
   answerThreshold: 0.5,
-  followingQuoteThreshold: 0.3,
+  followingQuoteThreshold: 0.5,
+  followingQuoteShare: 0.7,
 };
 
 /** Which page of an answer's quotes to return. */
@@ -67,7 +72,8 @@ export class AnswerEngine {
     if (best.coverage < this.options.answerThreshold) {
       return { ...abstain(question, 'low-confidence'), confidence, closest: this.toQuote(best) };
     }
-    const answering = ranked.filter((quote, i) => i === 0 || quote.coverage >= this.options.followingQuoteThreshold);
+    const following = Math.max(this.options.followingQuoteThreshold, best.coverage * this.options.followingQuoteShare);
+    const answering = ranked.filter((quote, i) => i === 0 || quote.coverage >= following);
     return {
       question,
       answered: true,

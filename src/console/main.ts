@@ -17,6 +17,11 @@ const CONSOLE_USER: Invoker = { id: 'console', isModerator: true };
 const CONTROL_CHARACTERS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
 
 async function main(): Promise<number> {
+  // A reader that stops early (`| head`) is not an error: stop quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const config = parseConfig(process.env);
   const library = await Library.load(config.CORPUS_DIR, {
     ...DEFAULT_LIBRARY_OPTIONS,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findCommand } from '../../commands/index.js';
-import { AnswerEngine } from '../answer/engine.js';
+import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS } from '../answer/engine.js';
 import type { Quote } from '../answer/types.js';
 import type { CommandContext } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
@@ -23,6 +23,7 @@ interface DevResult {
   readonly answered: boolean;
   readonly quotes: readonly Quote[];
   readonly closest?: Quote | undefined;
+  readonly confidence: number;
 }
 
 const { values: args } = parseArgs({
@@ -53,7 +54,7 @@ async function runDev(context: CommandContext, questions: readonly DevQuestion[]
     const reply = await runCommand(ask, { question: question.q }, context);
     if (reply.kind !== 'answer') throw new Error(`eval: /ask answered "${reply.kind}" to ${JSON.stringify(question.q)}`);
     const { answer } = reply;
-    results.push({ question, answered: answer.answered, quotes: answer.quotes, closest: answer.closest });
+    results.push({ question, answered: answer.answered, quotes: answer.quotes, closest: answer.closest, confidence: answer.confidence });
   }
   return results;
 }
@@ -118,25 +119,33 @@ async function runSquadRetrieval(set: SquadSet): Promise<void> {
   console.log(`  top-1 ${percent(top1, n)}   top-3 ${percent(top3, n)}   MRR ${(reciprocal / n).toFixed(3)}`);
 }
 
-/** SQuAD v2.0: does the engine abstain on the unanswerable questions, and only on them? */
-async function runSquadAbstention(set: SquadSet): Promise<void> {
+/** Thresholds shown in the abstention table; the engine's own is marked. */
+const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/**
+ * SQuAD v2.0: does the engine abstain on the unanswerable questions, and only on them? Shown for a range of
+ * thresholds beside the development questions' answer and abstention rates, which is how the threshold is chosen.
+ */
+async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[]): Promise<void> {
   const engines = await Promise.all(set.articles.map((article) => AnswerEngine.build(squadCorpus([article]))));
-  let abstainedImpossible = 0;
-  let abstainedAnswerable = 0;
-  let impossible = 0;
-  for (const question of set.questions) {
+  const outcomes = set.questions.map((question) => {
     const answer = engines[question.article_index]!.answer(question.question);
-    if (question.is_impossible) impossible++;
-    if (!answer.answered) {
-      if (question.is_impossible) abstainedImpossible++;
-      else abstainedAnswerable++;
-    }
+    return { impossible: question.is_impossible, confidence: answer.confidence };
+  });
+  const impossible = outcomes.filter((o) => o.impossible).length;
+  const answerable = dev.filter((r) => r.question.expect !== null);
+  const offTopic = dev.filter((r) => r.question.expect === null);
+  console.log(`SQuAD v2.0 dev, abstention (${set.questions.length} questions, ${impossible} unanswerable), by threshold`);
+  console.log('  threshold  v2 precision  v2 recall  v2 abstains on answerable  dev answers  dev abstains off-topic');
+  for (const threshold of THRESHOLDS) {
+    const abstained = outcomes.filter((o) => o.confidence < threshold);
+    const right = abstained.filter((o) => o.impossible).length;
+    const mark = threshold === DEFAULT_ANSWER_ENGINE_OPTIONS.answerThreshold ? '*' : ' ';
+    console.log(
+      `  ${mark}${threshold.toFixed(1)}       ${percent(right, abstained.length).padEnd(12)}  ${percent(right, impossible).padEnd(9)}  ${percent(abstained.length - right, outcomes.length - impossible).padEnd(25)}  ${percent(answerable.filter((r) => r.confidence >= threshold).length, answerable.length).padEnd(11)}  ${percent(offTopic.filter((r) => r.confidence < threshold).length, offTopic.length)}`,
+    );
   }
-  const abstained = abstainedImpossible + abstainedAnswerable;
-  console.log(`SQuAD v2.0 dev, abstention (${set.questions.length} questions, ${impossible} unanswerable)`);
-  console.log(
-    `  precision ${percent(abstainedImpossible, abstained)}   recall ${percent(abstainedImpossible, impossible)}   abstains on answerable ${percent(abstainedAnswerable, set.questions.length - impossible)}`,
-  );
+  console.log('  (* the engine\'s threshold)');
 }
 
 async function main(): Promise<void> {
@@ -163,7 +172,7 @@ async function main(): Promise<void> {
   }
   if (args.squad) {
     await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')));
-    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')));
+    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')), results);
   }
 }
 

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession, runConsole, type ConsoleResult } from '../fixtures/console-process.js';
-import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
+import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
 
@@ -210,6 +212,25 @@ describe('console, /quit', { timeout: PROCESS_TIMEOUT }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Try:');
     expect(result.stdout).not.toContain('bannu-siege#p2');
+  }, PROCESS_TIMEOUT);
+});
+
+describe('console writing to a reader that stops early', { timeout: PROCESS_TIMEOUT }, () => {
+  it('exits 0 without a stack trace when its output pipe closes (as with "| head -1")', async () => {
+    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/console/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.once('data', () => {
+      child.stdout.destroy();
+      child.stdin.end('How many hostage-takers were killed?\n'.repeat(200));
+    });
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(STACK_FRAME);
   }, PROCESS_TIMEOUT);
 });
 
