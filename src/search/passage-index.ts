@@ -1,8 +1,8 @@
-import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { contentTokens } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
+import { TermIndexBuilder, type TermIndex } from './term-index.js';
 
 /** A passage with the document it belongs to. */
 export interface IndexedPassage {
@@ -36,7 +36,7 @@ function withContext(document: CorpusDocument): IndexedPassage[] {
 
 export interface PassageHit {
   readonly entry: IndexedPassage;
-  /** MiniSearch's BM25 score for the query terms. */
+  /** The BM25 score for the query terms (MiniSearch's, as `TermIndex` reproduces it). */
   readonly score: number;
 }
 
@@ -48,26 +48,18 @@ export interface PassageIndexOptions {
 /** Defaults for {@link PassageIndex.build}. */
 export const DEFAULT_PASSAGE_INDEX_OPTIONS: PassageIndexOptions = { sliceMilliseconds: 15 };
 
-interface IndexedFields {
-  readonly id: number;
-  readonly stems: string;
-  readonly context: string;
-}
-
-/** The index is fed stems the analyzer already made, so MiniSearch must not process them again. */
-const PRE_ANALYSED = {
-  tokenize: (text: string): string[] => (text === '' ? [] : text.split(' ')),
-  processTerm: (term: string): string => term,
-};
+/** The fields indexed per passage, and their boosts: words only the referred-to passages hold should find a passage, but rank it lower. */
+const STEMS = 0;
+const FIELD_BOOSTS = [1, 0.3];
 
 /**
- * MiniSearch over the corpus passages, plus the document frequency of every stem (for weighting question words
- * and for fuzzy look-ups of misspelt ones).
+ * A BM25 index over the corpus passages (scored exactly as MiniSearch would score it, see `TermIndex`), the
+ * document frequency of every stem (for weighting question words), and the corpus words (for fuzzy look-ups of
+ * misspelt ones).
  */
 export class PassageIndex {
   private constructor(
-    private readonly search: MiniSearch<IndexedFields>,
-    private readonly frequencies: ReadonlyMap<string, number>,
+    private readonly terms: TermIndex,
     private readonly words: SearchableMap<string>,
     readonly entries: readonly IndexedPassage[],
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
@@ -75,33 +67,36 @@ export class PassageIndex {
 
   /** Indexes every passage of a corpus, yielding to the event loop between slices so a reload never stalls it. */
   static async build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
-    const search = new MiniSearch<IndexedFields>({
-      idField: 'id',
-      fields: ['stems', 'context'],
-      storeFields: [],
-      ...PRE_ANALYSED,
-      // Words only the referred-to passages hold should find a passage, but rank it lower.
-      searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
-    });
-    const frequencies = new Map<string, number>();
-    const words = new SearchableMap<string>();
+    const builder = new TermIndexBuilder(FIELD_BOOSTS);
+    // Words in the order first met (a plain Map, then the searchable one), so fuzzy look-ups list them as before.
+    const firstStems = new Map<string, string>();
     const entries: IndexedPassage[] = corpus.documents.flatMap(withContext);
     let sliceStart = performance.now();
+    const pause = (): Promise<void> | undefined => {
+      if (performance.now() - sliceStart <= options.sliceMilliseconds) return undefined;
+      return yieldToEventLoop().then(() => {
+        sliceStart = performance.now();
+      });
+    };
     for (let id = 0; id < entries.length; id++) {
       const { passage, context } = entries[id]!;
       const tokens = contentTokens(passage.text);
       const stems = tokens.map((token) => token.stem);
-      for (const stem of new Set(stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
-      for (const token of tokens) if (!words.has(token.word)) words.set(token.word, token.stem);
+      for (const token of tokens) if (!firstStems.has(token.word)) firstStems.set(token.word, token.stem);
       const contextStems = context === undefined ? [] : contentTokens(context).map((token) => token.stem);
-      search.add({ id, stems: stems.join(' '), context: contextStems.join(' ') });
-      if (performance.now() - sliceStart > options.sliceMilliseconds) {
-        await yieldToEventLoop();
-        sliceStart = performance.now();
-      }
+      builder.add([stems, contextStems]);
+      const waiting = pause();
+      if (waiting) await waiting;
+    }
+    const terms = await builder.finish(pause);
+    const words = new SearchableMap<string>();
+    for (const [word, stem] of firstStems) {
+      words.set(word, stem);
+      const waiting = pause();
+      if (waiting) await waiting;
     }
     const byId = new Map(entries.map((entry) => [entry.passage.id, entry]));
-    return new PassageIndex(search, frequencies, words, entries, byId);
+    return new PassageIndex(terms, words, entries, byId);
   }
 
   get passageCount(): number {
@@ -115,7 +110,7 @@ export class PassageIndex {
 
   /** In how many passages the stem occurs. */
   documentFrequency(stem: string): number {
-    return this.frequencies.get(stem) ?? 0;
+    return this.terms.documentFrequency(stem, STEMS);
   }
 
   /**
@@ -133,10 +128,8 @@ export class PassageIndex {
   /** The passages that contain any of the weighted stems, best BM25 score first. */
   find(weights: ReadonlyMap<string, number>, limit: number): PassageHit[] {
     if (weights.size === 0) return [];
-    const results = this.search.search([...weights.keys()].join(' '), {
-      boostTerm: (term) => weights.get(term) ?? 1,
-    });
-    return results.slice(0, limit).map((result) => ({ entry: this.entries[result.id as number]!, score: result.score }));
+    const hits = this.terms.search([...weights.keys()], (term) => weights.get(term) ?? 1, limit);
+    return hits.map((hit) => ({ entry: this.entries[hit.doc]!, score: hit.score }));
   }
 }
 
