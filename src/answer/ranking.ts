@@ -32,6 +32,8 @@ export interface RankingOptions {
    * share of the lighter one's weight.
    */
   readonly phraseWeight: number;
+  /** Coverage is multiplied by this when the span lacks what the question asks about ("children" in "how many children"). */
+  readonly focusMissingFactor: number;
   /** Weight of the answer the question's form asks for ("how many": a number) when it names no word for it. */
   readonly cueWeight: number;
 }
@@ -52,6 +54,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
+  focusMissingFactor: 0.6,
   phraseWeight: 0.5,
 };
 
@@ -108,8 +111,12 @@ export function rankQuotes(
     const measure = (start: number, end: number): { coverage: number; value: number } => {
       const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
       const cue = hasCue(question.cue, passage.text.slice(start, end)) ? cueWeight : 0;
-      const coverage = (coveredWeight(concepts, [...inside, ...referred], options) + cue) / totalWeight;
-      return { coverage, value: coverage + phraseWeight(phrases, inside) / totalWeight };
+      const found = [...inside, ...referred];
+      const focusMissing = question.focus !== undefined && !found.some((o) => o.concept === question.focus);
+      const share = (coveredWeight(concepts, found, options) + cue) / totalWeight;
+      // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
+      const coverage = share * (focusMissing ? options.focusMissingFactor : 1);
+      return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight };
     };
 
     // The quote is the span covering most of the question; word order (the phrase bonus) only breaks ties.

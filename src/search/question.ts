@@ -29,7 +29,15 @@ export interface AnalysedQuestion {
   readonly text: string;
   readonly concepts: readonly Concept[];
   readonly cue?: AnswerCue | undefined;
+  /**
+   * The concept the question asks about, when its form names it: "children" in "How many children…",
+   * "group" in "Which group…". A quote that lacks it does not answer, whatever else it shares.
+   */
+  readonly focus?: number | undefined;
 }
+
+/** "how many X", "which X": X is what the answer is about ("what X" is too often "what caused"). */
+const FOCUS = /\b(?:how many|how much|which)\s+$/;
 
 const CUES: readonly [RegExp, CueKind][] = [
   [/\bhow (?:many|much)\b|\b(?:what|which) (?<slot>number)\b|\bhow old\b/, 'number'],
@@ -66,6 +74,7 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
   const stems = tokens.map((token) => token.stem);
   const concepts: Concept[] = [];
   const seen = new Set<string>();
+  let focus: number | undefined;
   for (let index = 0; index < tokens.length; ) {
     const alias = glossary.matchAt(tokens, index);
     if (!alias && (isStopWord(tokens[index]!.word) || isMisspeltStopWord(tokens[index]!.word))) {
@@ -80,9 +89,10 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
     if (!seen.has(key)) {
       seen.add(key);
       const forms = group ? [own, ...group.forms.filter((form) => form.join(' ') !== own.join(' '))] : [own];
+      if (focus === undefined && FOCUS.test(normalise(text.slice(0, words[0]!.start)))) focus = concepts.length;
       concepts.push({ words, forms, aliases: group });
     }
     index += length;
   }
-  return { text, concepts, cue };
+  return { text, concepts, cue, focus };
 }

@@ -35,6 +35,9 @@ const OFF_TOPIC = [
   'Who won the football world cup in 2022?',
   'How do I reset my router password?',
   'asdfgh qwerty zxcvb',
+  // Near the topic, but what they ask about (children, a group's colour) is nowhere in the article.
+  'How many children were killed?',
+  'Which colour is the flag of the group?',
 ];
 
 function quotedTexts(answer: Answer): string[] {

@@ -82,4 +82,19 @@ describe('analyseQuestion', () => {
     expect(analysed.cue).toEqual({ kind: 'time', slotWord: 'year' });
     expect(conceptWords(analysed)).toEqual(['group', 'emerge']);
   });
+
+  it.each([
+    ['How many children were killed?', 'children'],
+    ['Which provincial government did he blame?', 'provincial'],
+    ['How much money was paid?', 'money'],
+  ])('takes the word after "how many" or "which" in "%s" as its focus (%s)', (question, focus) => {
+    const analysed = analyseQuestion(question, lookup);
+    expect(analysed.focus).toBeDefined();
+    expect(conceptWords(analysed)[analysed.focus!]).toBe(focus);
+  });
+
+  it('names no focus when the question\'s form does not (a "what" may be followed by a verb)', () => {
+    expect(analyseQuestion('What caused the standoff?', lookup).focus).toBeUndefined();
+    expect(analyseQuestion('Who seized the station?', lookup).focus).toBeUndefined();
+  });
 });
