@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import { runToEnd } from '../scheduling/slices.js';
 import type { CorpusProblem } from './errors.js';
-import { splitPassages } from './passages.js';
+import { passagesOf } from './passages.js';
 import { documentMetaSchema } from './schema.js';
-import type { CorpusDocument } from './types.js';
+import type { CorpusDocument, Passage } from './types.js';
 
 const FENCE = '---';
 const FIELD_LINE = /^([A-Za-z][\w-]*)\s*:\s*(.*)$/;
@@ -17,6 +18,11 @@ export type ParsedDocument =
  * paragraphs separated by blank lines.
  */
 export function parseDocumentFile(file: string, content: string): ParsedDocument {
+  return runToEnd(parseDocumentFileInSteps(file, content));
+}
+
+/** {@link parseDocumentFile} as a stepwise job (see `runInSlices`): it yields after each passage. */
+export function* parseDocumentFileInSteps(file: string, content: string): Generator<void, ParsedDocument> {
   const text = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   const fail = (message: string, line?: number, field?: string): ParsedDocument => ({
@@ -48,7 +54,11 @@ export function parseDocumentFile(file: string, content: string): ParsedDocument
   }
   const bodyOffset = lines.slice(0, closing + 1).join('\n').length + 1;
   const body = text.slice(bodyOffset);
-  const passages = splitPassages(meta.data.id, body);
+  const passages: Passage[] = [];
+  for (const passage of passagesOf(meta.data.id, body)) {
+    passages.push(passage);
+    yield;
+  }
   if (passages.length === 0) return fail('has no text after its front matter: no passages to index', closing + 2);
   return { ok: true, document: { meta: meta.data, file, passages } };
 }

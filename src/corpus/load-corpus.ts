@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocumentFile } from './document-file.js';
+import { runInSlices } from '../scheduling/slices.js';
+import { parseDocumentFileInSteps } from './document-file.js';
 import { CorpusError, type CorpusProblem } from './errors.js';
 import { EXAMPLES_FILE, parseExamples } from './examples.js';
 import { GLOSSARY_FILE, parseGlossary } from './glossary.js';
@@ -47,7 +48,7 @@ export async function loadCorpus(
       }
       const content = await reader.readText(file);
       if (content === undefined) continue;
-      const parsed = parseDocumentFile(relative, content);
+      const parsed = await runInSlices(parseDocumentFileInSteps(relative, content));
       if (parsed.ok) documents.push(parsed.document);
       else problems.push(...parsed.problems);
     }

@@ -14,24 +14,28 @@ export function passageId(documentId: string, position: number): string {
 
 /** Splits a document's body into passages: one per paragraph, captions recognised by their credit. */
 export function splitPassages(documentId: string, body: string): Passage[] {
+  return [...passagesOf(documentId, body)];
+}
+
+/** {@link splitPassages} one passage at a time, so a very long document can be split in slices. */
+export function* passagesOf(documentId: string, body: string): Generator<Passage, void> {
   const paragraphs = body
     .replace(/\r\n?/g, '\n')
     .split(PARAGRAPH_BREAK)
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph.length > 0);
-  return paragraphs.map((paragraph, index) => {
-    const position = index + 1;
+  for (const [index, paragraph] of paragraphs.entries()) {
     const match = CAPTION_CREDIT.exec(paragraph);
     const credit = match && match.index > 0 ? match : null;
     const text = credit ? paragraph.slice(0, credit.index).trimEnd() : paragraph;
-    return {
-      id: passageId(documentId, position),
+    yield {
+      id: passageId(documentId, index + 1),
       documentId,
-      position,
+      position: index + 1,
       kind: credit ? 'caption' : 'paragraph',
       text,
       sentences: splitSentences(text),
       credit: credit?.[1],
     };
-  });
+  }
 }

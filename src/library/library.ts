@@ -1,7 +1,7 @@
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions } from '../answer/engine.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
-import { compareCorporaInSlices, type ReloadOutcome } from './reload-report.js';
+import { compareCorpora, type ReloadOutcome } from './reload-report.js';
 
 /** One complete, immutable corpus and its index. A request uses one snapshot from start to end. */
 export interface LibrarySnapshot {
@@ -68,7 +68,7 @@ export class Library {
       const before = this.snapshot;
       this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
       // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.
-      const report = await compareCorporaInSlices(before.engine.corpus, corpus, performance.now() - started);
+      const report = await compareCorpora(before.engine.corpus, corpus, performance.now() - started);
       return { ok: true, joined: false, report };
     } catch (error) {
       if (error instanceof CorpusError) return { ok: false, joined: false, problems: error.problems };

@@ -1,5 +1,6 @@
 import type { CorpusProblem } from '../corpus/errors.js';
 import type { Corpus, CorpusDocument } from '../corpus/types.js';
+import { runInSlices } from '../scheduling/slices.js';
 
 /** Ids added, removed and changed between two corpora. */
 export interface Changes {
@@ -28,34 +29,11 @@ export type ReloadOutcome =
 
 /**
  * Compares two corpora by document id and passage id: a passage whose text differs counts as changed, a document
- * whose metadata, file or passages differ counts as changed. Holds the event loop for the whole comparison (over a
- * second for 100,000 passages): a serving process uses {@link compareCorporaInSlices}.
+ * whose metadata, file or passages differ counts as changed. Runs in slices: at 100,000 passages the comparison
+ * takes over a second, which must not hold the event loop.
  */
-export function compareCorpora(before: Corpus, after: Corpus, milliseconds: number): ReloadReport {
-  const steps = comparison(before, after, milliseconds);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** {@link compareCorpora}, yielding to the event loop every `sliceMilliseconds` so a reload never stalls it. */
-export async function compareCorporaInSlices(
-  before: Corpus,
-  after: Corpus,
-  milliseconds: number,
-  sliceMilliseconds = 15,
-): Promise<ReloadReport> {
-  const steps = comparison(before, after, milliseconds);
-  let sliceStart = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - sliceStart > sliceMilliseconds) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-  }
+export function compareCorpora(before: Corpus, after: Corpus, milliseconds: number): Promise<ReloadReport> {
+  return runInSlices(comparison(before, after, milliseconds));
 }
 
 /** The comparison in small steps: it yields after each passage, so a caller can pause between any two. */

@@ -59,7 +59,7 @@ describe('the Discord bot, end to end with discord.js and the emulator', () => {
     expect(embed.description).toContain('— *Pakistani forces retake Bannu police station seized by militants* (BBC), `bannu-siege#p2`, passage 2 of');
     expect(embed.footer?.text).toMatch(/^Quotes 1–3 of \d+ · confidence [\d.]+ · Question: How many hostage-takers were killed\?$/);
     expect(isEphemeral(reply.body['flags'])).toBe(false);
-    expect(buttonIds(reply)).toEqual(expect.arrayContaining(['passage:bannu-siege#p2', 'more:1']));
+    expect(buttonIds(reply)).toContain('passage:bannu-siege#p2');
   });
 
   it('says clearly when the articles do not answer, instead of guessing', async () => {
@@ -93,7 +93,8 @@ describe('the Discord bot, end to end with discord.js and the emulator', () => {
   });
 
   it('shows the next quotes, privately, when "more quotes" is clicked', async () => {
-    const question = 'What did the militants ask for?';
+    // A broad question, so that more than one page of quotes answers it.
+    const question = 'What did the militants do?';
     const first = ask({ question });
     const firstReply = await harness.emulator.waitForReply(first.id);
     const click = harness.emulator.clickButton(harness.emulator.originalMessage(first.id)!, 'more:1');
