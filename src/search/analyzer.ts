@@ -139,10 +139,70 @@ function wordEnd(text: string, start: number): number {
   }
 }
 
-/** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
-export function tokenize(text: string): Token[] {
+/**
+ * Every word met so far with its stem, in an open-addressing table looked up by a range of the text: a word
+ * already met costs no new string and no stemming, and all its tokens share one string. Stemming and hashing
+ * fresh strings dominated indexing and re-ranking. Bounded: when full, it starts again empty.
+ */
+const WORD_TABLE_LIMIT = 200_000;
+/** More than twice the limit, so probes stay short. */
+const WORD_TABLE_SLOTS = 1 << 19;
+const slots = new Int32Array(WORD_TABLE_SLOTS);
+const hashes = new Int32Array(WORD_TABLE_LIMIT);
+const stopFlags = new Uint8Array(WORD_TABLE_LIMIT);
+let words: string[] = [];
+let stems: string[] = [];
+
+function hashRange(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash;
+}
+
+function sameRange(word: string, text: string, start: number): boolean {
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}
+
+/** The table entry of the word `text[start, end)`, added with its stem when new. Read it before the next call. */
+function wordEntry(text: string, start: number, end: number): number {
+  const hash = hashRange(text, start, end);
+  const length = end - start;
+  const mask = WORD_TABLE_SLOTS - 1;
+  let slot = hash & mask;
+  for (let entry = slots[slot]!; entry !== 0; entry = slots[slot]!) {
+    const index = entry - 1;
+    if (hashes[index] === hash && words[index]!.length === length && sameRange(words[index]!, text, start)) return index;
+    slot = (slot + 1) & mask;
+  }
+  if (words.length >= WORD_TABLE_LIMIT) {
+    slots.fill(0);
+    words = [];
+    stems = [];
+    slot = hash & mask;
+  }
+  const word = start === 0 && end === text.length ? text : text.slice(start, end);
+  const index = words.length;
+  words.push(word);
+  // Numbers and times are kept as they are.
+  stems.push(isDigit(word.charCodeAt(0)) ? word : stemmer(word));
+  hashes[index] = hash;
+  stopFlags[index] = STOP_WORDS.has(word) ? 1 : 0;
+  slots[slot] = index + 1;
+  return index;
+}
+
+function hasApostrophe(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === APOSTROPHE || code === RIGHT_SINGLE_QUOTE) return true;
+  }
+  return false;
+}
+
+/** Calls `visit` with each word of the text: its table entry, and where it sits in the text. */
+function scanWords(text: string, visit: (entry: number, start: number, end: number) => void): void {
   const normalised = normalise(text);
-  const tokens: Token[] = [];
   const length = normalised.length;
   for (let start = 0; start < length; ) {
     const code = normalised.charCodeAt(start);
@@ -154,28 +214,40 @@ export function tokenize(text: string): Token[] {
       }
     }
     const end = wordEnd(normalised, start);
-    const match = normalised.slice(start, end);
-    const word = match.includes("'") || match.includes('’') ? stripPossessive(match).replace(/'/g, '') : match;
-    if (word.length > 0) tokens.push({ stem: stemWord(word), word, start, end });
+    if (hasApostrophe(normalised, start, end)) {
+      const word = stripPossessive(normalised.slice(start, end)).replace(/'/g, '');
+      if (word.length > 0) visit(wordEntry(word, 0, word.length), start, end);
+    } else {
+      visit(wordEntry(normalised, start, end), start, end);
+    }
     start = end;
   }
+}
+
+/** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  scanWords(text, (entry, start, end) => {
+    tokens.push({ stem: stems[entry]!, word: words[entry]!, start, end });
+  });
   return tokens;
 }
 
-/** Stemming dominates indexing time and words repeat: stems are remembered, up to a bound. */
-const STEM_CACHE_LIMIT = 200_000;
-const stemCache = new Map<string, string>();
+/**
+ * Calls `visit` with the word and stem of each token of the text that carries its topic, in order: what
+ * `contentTokens` gives, without building tokens (for indexing).
+ */
+export function forEachContentWord(text: string, visit: (word: string, stem: string) => void): void {
+  scanWords(text, (entry) => {
+    if (stopFlags[entry] === 0) visit(words[entry]!, stems[entry]!);
+  });
+}
 
 /** The Porter stem of a normalised word; numbers and times are kept as they are. */
 export function stemWord(word: string): string {
   if (isDigit(word.charCodeAt(0))) return word;
-  let stem = stemCache.get(word);
-  if (stem === undefined) {
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stem = stemmer(word);
-    stemCache.set(word, stem);
-  }
-  return stem;
+  const entry = wordEntry(word, 0, word.length); // first: it may replace the arrays
+  return stems[entry]!;
 }
 
 /** True for words that carry no topic: English stop words and question words. */
