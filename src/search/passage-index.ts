@@ -1,6 +1,6 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
-import { contentTokens } from './analyzer.js';
+import { forEachContentWord } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
 import { TermIndexBuilder, type TermIndex } from './term-index.js';
 
@@ -78,12 +78,17 @@ export class PassageIndex {
         sliceStart = performance.now();
       });
     };
+    const stems: string[] = [];
+    const contextStems: string[] = [];
     for (let id = 0; id < entries.length; id++) {
       const { passage, context } = entries[id]!;
-      const tokens = contentTokens(passage.text);
-      const stems = tokens.map((token) => token.stem);
-      for (const token of tokens) if (!firstStems.has(token.word)) firstStems.set(token.word, token.stem);
-      const contextStems = context === undefined ? [] : contentTokens(context).map((token) => token.stem);
+      stems.length = 0;
+      contextStems.length = 0;
+      forEachContentWord(passage.text, (word, stem) => {
+        stems.push(stem);
+        if (!firstStems.has(word)) firstStems.set(word, stem);
+      });
+      if (context !== undefined) forEachContentWord(context, (_, stem) => contextStems.push(stem));
       builder.add([stems, contextStems]);
       const waiting = pause();
       if (waiting) await waiting;

@@ -42,7 +42,9 @@ export class TermIndexBuilder {
   private readonly logs: PostingLog[];
   private readonly lengths: number[][];
   private readonly averageLengths: number[];
-  private readonly counts = new Map<string, number>();
+  /** Per term id, its count in the field being added; `touched` lists the ids counted, in order met. */
+  private counts = new Int32Array(1024);
+  private readonly touched: number[] = [];
   private documentCount = 0;
 
   constructor(private readonly boosts: readonly number[]) {
@@ -54,20 +56,36 @@ export class TermIndexBuilder {
   /** Adds the next document: its terms (with repeats) for each field, in the fields' order. */
   add(fields: readonly (readonly string[])[]): void {
     const doc = this.documentCount++;
+    const { termIds, touched } = this;
     for (let field = 0; field < this.boosts.length; field++) {
       const terms = fields[field] ?? [];
-      const counts = this.counts;
-      counts.clear();
-      for (const term of terms) if (term !== '') counts.set(term, (counts.get(term) ?? 0) + 1);
+      touched.length = 0;
+      let empty = false;
+      for (const term of terms) {
+        if (term === '') {
+          empty = true;
+          continue;
+        }
+        let id = termIds.get(term);
+        if (id === undefined) {
+          termIds.set(term, (id = termIds.size));
+          if (id === this.counts.length) {
+            const grown = new Int32Array(2 * id);
+            grown.set(this.counts);
+            this.counts = grown;
+          }
+        }
+        if (this.counts[id] === 0) touched.push(id);
+        this.counts[id]!++;
+      }
       // MiniSearch's field length: the unique terms of the field text (the analyzer never makes an empty term).
-      const length = terms.includes('') ? miniSearchLength(terms) : counts.size;
+      const length = empty ? miniSearchLength(terms) : touched.length;
       this.lengths[field]!.push(length);
       this.averageLengths[field] = (this.averageLengths[field]! * doc + length) / (doc + 1);
       const log = this.logs[field]!;
-      for (const [term, frequency] of counts) {
-        let id = this.termIds.get(term);
-        if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
-        log.push(id, doc, frequency);
+      for (const id of touched) {
+        log.push(id, doc, this.counts[id]!);
+        this.counts[id] = 0;
       }
     }
   }
