@@ -1,0 +1,18 @@
+/**
+ * A child process of `npm run bench`, started with `--expose-gc`: runs one job in a clean process and sends its
+ * figures back over IPC, so one corpus's memory never shows in another's figures.
+ */
+import { readFile } from 'node:fs/promises';
+import { measureInteractions, type InteractionJob } from './interaction.js';
+import { measureCorpus, type CorpusJob } from './measure-corpus.js';
+
+export type ChildJob = ({ readonly kind: 'corpus' } & CorpusJob) | ({ readonly kind: 'interaction' } & InteractionJob);
+
+const jobFile = process.argv[2];
+if (!process.send || jobFile === undefined) {
+  console.error('bench: child.ts is started by src/bench/main.ts');
+  process.exit(2);
+}
+const job = JSON.parse(await readFile(jobFile, 'utf8')) as ChildJob;
+const figures = job.kind === 'corpus' ? await measureCorpus(job) : await measureInteractions(job);
+process.send({ figures }, () => process.exit(0));

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench`: answer latency, index build and reload, memory, cold start and Discord interaction latency,
+ * each next to a baseline measured in the same run. A table for people; `--json` prints the same figures as one
+ * JSON object. Each corpus is measured in its own child process (`child.ts`), so memory figures stay clean.
+ */
+import { fork } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EVAL_DIR, readSquad } from '../eval/squad.js';
+import { seededRandom } from '../eval/typos.js';
+import type { ChildJob } from './child.js';
+import { measureColdStart } from './cold-start.js';
+import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
+import type { InteractionFigures } from './interaction.js';
+import type { CorpusFigures } from './measure-corpus.js';
+import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
+import { shuffle } from './stats.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction'] as const;
+type Part = (typeof PARTS)[number];
+
+const USAGE = `npm run bench [-- options]
+  --quick           a smaller, faster run (fewer questions and repeats, 20,000-passage generated corpus)
+  --smoke           the smallest run, to check that it works (tests/bench/bench-smoke.test.ts)
+  --json            print the figures as one JSON object instead of tables (progress goes to stderr)
+  --out FILE        also write the JSON object to FILE (e.g. bench-results/latest.json)
+  --passages N      passages in the generated corpus (default 100000; --quick: 20000)
+  --only LIST       comma-separated parts: ${PARTS.join(',')}
+  --data DIR        evaluation data (default ../shared/eval)
+  --keep            keep the temporary corpus folders`;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    passages: { type: 'string' },
+    only: { type: 'string' },
+    data: { type: 'string', default: DEFAULT_EVAL_DIR },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+/** How much each part measures: `--quick` trades precision for a run of about a minute, `--smoke` only checks it runs. */
+const SIZES = args.smoke
+  ? {
+      queries: { bundled: 20, squad: 20, generated: 20 },
+      warmup: { bundled: 5, squad: 5, generated: 5 },
+      buildRepeats: { bundled: 1, squad: 1, generated: 1 },
+      reloads: { bundled: 1, squad: 1, generated: 1 },
+      idleMs: 100,
+      passages: 500,
+      coldRuns: 1,
+      interactions: 5,
+      interactionWarmup: 2,
+    }
+  : args.quick
+    ? {
+        queries: { bundled: 400, squad: 600, generated: 150 },
+        warmup: { bundled: 100, squad: 100, generated: 30 },
+        buildRepeats: { bundled: 1, squad: 1, generated: 1 },
+        reloads: { bundled: 1, squad: 1, generated: 1 },
+        idleMs: 500,
+        passages: 20_000,
+        coldRuns: 4,
+        interactions: 100,
+        interactionWarmup: 20,
+      }
+    : {
+        // MiniSearch with default options takes a few hundred ms per question at 100,000 passages: fewer there.
+        queries: { bundled: 3000, squad: 4000, generated: 500 },
+        warmup: { bundled: 300, squad: 300, generated: 100 },
+        buildRepeats: { bundled: 5, squad: 3, generated: 1 },
+        reloads: { bundled: 5, squad: 3, generated: 2 },
+        idleMs: 1000,
+        passages: 100_000,
+        coldRuns: 10,
+        interactions: 600,
+        interactionWarmup: 50,
+      };
+
+const progress = (line: string): void => {
+  process.stderr.write(`bench: ${line}\n`);
+};
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    totalMemoryGb: Math.round(os.totalmem() / 1024 ** 3),
+  };
+}
+
+/** Runs one job in a fresh `node --expose-gc --import tsx` process and returns what it sends back. */
+async function runChild<T>(work: string, job: ChildJob): Promise<T> {
+  const jobFile = path.join(work, `job-${job.kind}-${Date.now()}.json`);
+  await writeFile(jobFile, JSON.stringify(job));
+  return new Promise<T>((resolve, reject) => {
+    const child = fork(path.join(import.meta.dirname, 'child.ts'), [jobFile], {
+      cwd: ROOT,
+      execArgv: ['--expose-gc', '--import', 'tsx'],
+      // The child's output goes to our stderr, so `--json` keeps stdout for the JSON alone.
+      stdio: ['ignore', 2, 2, 'ipc'],
+    });
+    let figures: T | undefined;
+    child.on('message', (message) => {
+      figures = (message as { figures: T }).figures;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (figures !== undefined) resolve(figures);
+      else reject(new Error(`bench: the ${job.kind} child exited with ${code} without results`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const began = performance.now();
+  const only = new Set<Part>(args.only ? (args.only.split(',').map((part) => part.trim()) as Part[]) : PARTS);
+  for (const part of only) if (!PARTS.includes(part)) throw new Error(`bench: unknown part "${part}" (${PARTS.join(', ')})`);
+  const passages = args.passages ? Number(args.passages) : SIZES.passages;
+  if (!Number.isInteger(passages) || passages < 1) throw new Error('bench: --passages must be a positive integer');
+
+  const devQuestions = await readDevQuestions(path.join(args.data, 'questions.jsonl'));
+  const squad = await readSquad(path.join(args.data, 'squad-v1.1-dev'));
+  const squadQuestions = squad.questions.map((question) => question.question);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'incident-desk-bench-'));
+  const corpora: CorpusFigures[] = [];
+  let coldStart: BenchResults['coldStart'];
+  let interaction: InteractionFigures | undefined;
+
+  try {
+    const bundledDir = path.join(work, 'bundled');
+    await copyCorpusFolder(path.join(ROOT, 'corpus'), bundledDir);
+
+    /** Dev questions and a seeded sample of SQuAD questions, shuffled together. */
+    const queriesFor = async (label: string, count: number): Promise<string> => {
+      const random = seededRandom(7 + label.length);
+      const sample = shuffle(squadQuestions, random).slice(0, Math.max(0, count - devQuestions.length));
+      const queries = shuffle([...devQuestions, ...sample], random);
+      const file = path.join(work, `queries-${label}.json`);
+      await writeFile(file, JSON.stringify(queries));
+      return file;
+    };
+    const measure = async (label: 'bundled' | 'squad' | 'generated', directory: string): Promise<void> => {
+      progress(`measuring the ${label} corpus in a child process`);
+      const figures = await runChild<CorpusFigures>(work, {
+        kind: 'corpus',
+        label,
+        directory,
+        queriesFile: await queriesFor(label, SIZES.queries[label]),
+        warmup: SIZES.warmup[label],
+        buildRepeats: SIZES.buildRepeats[label],
+        reloads: SIZES.reloads[label],
+        idleMs: SIZES.idleMs,
+      });
+      progress(
+        `${label}: ${figures.passages} passages, answer p99 ${figures.answer.ours.p99} ms vs ${figures.answer.baseline.p99} ms (ratio ${figures.answer.p99Ratio}), reload ${figures.reload.reloadMs} ms`,
+      );
+      corpora.push(figures);
+    };
+
+    if (only.has('bundled')) await measure('bundled', bundledDir);
+    if (only.has('squad')) {
+      const dir = path.join(work, 'squad');
+      await writeCorpusFolder(dir, squadSources(squad.articles));
+      await measure('squad', dir);
+    }
+    if (only.has('generated')) {
+      const dir = path.join(work, 'generated');
+      progress(`generating ${passages} passages`);
+      await mkdir(dir, { recursive: true });
+      await writeCorpusFolder(dir, generatedSources(squad.articles, passages));
+      await measure('generated', dir);
+    }
+    if (only.has('cold-start')) {
+      progress(`cold start: ${SIZES.coldRuns} runs each of the console and node -e 0`);
+      coldStart = await measureColdStart(ROOT, bundledDir, devQuestions[0] ?? 'Who seized the police station?', SIZES.coldRuns);
+    }
+    if (only.has('interaction')) {
+      progress(`interaction latency: ${SIZES.interactions} of /ask and of a trivial command through the Discord emulator`);
+      interaction = await runChild<InteractionFigures>(work, {
+        kind: 'interaction',
+        corpusDir: bundledDir,
+        questions: devQuestions,
+        count: SIZES.interactions,
+        warmup: SIZES.interactionWarmup,
+      });
+    }
+  } finally {
+    if (args.keep) progress(`kept ${work}`);
+    else await rm(work, { recursive: true, force: true });
+  }
+
+  const results: BenchResults = {
+    startedAt: new Date(Date.now() - (performance.now() - began)).toISOString(),
+    mode: args.smoke ? 'smoke' : args.quick ? 'quick' : 'full',
+    machine: machine(),
+    recipe: GENERATED_RECIPE,
+    corpora,
+    coldStart,
+    interaction,
+    targets: evaluateTargets(corpora, coldStart, interaction),
+    seconds: Math.round((performance.now() - began) / 100) / 10,
+  };
+  if (args.out) {
+    await mkdir(path.dirname(path.resolve(args.out)), { recursive: true });
+    await writeFile(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  process.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderTables(results)}\n`);
+}
+
+await main();

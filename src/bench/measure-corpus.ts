@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import MiniSearch from 'minisearch';
+import { AnswerEngine } from '../answer/engine.js';
+import { Library } from '../library/library.js';
+import { distribution, median, ratio, round, type Distribution } from './stats.js';
+
+export interface CorpusJob {
+  readonly label: string;
+  readonly directory: string;
+  /** A JSON file holding the questions, in the order they are asked. */
+  readonly queriesFile: string;
+  readonly warmup: number;
+  readonly buildRepeats: number;
+  readonly reloads: number;
+  /** How long the event loop is watched while idle, for the floor of its delay. */
+  readonly idleMs: number;
+}
+
+export interface MemoryFigures {
+  /** Before the corpus is loaded (the process with its modules: the floor), and after, with a full GC first. */
+  readonly heapBeforeMb: number;
+  readonly rssBeforeMb: number;
+  readonly heapMb: number;
+  readonly rssMb: number;
+  /** Highest RSS of the process through the first load and the reloads (two corpora at once, briefly). */
+  readonly peakRssMb: number;
+  readonly heapPer1000PassagesMb: number;
+  readonly rssPer1000PassagesMb: number;
+  /** MiniSearch with default options over the same passages (texts already in memory): its heap per 1,000. */
+  readonly baselineHeapPer1000PassagesMb: number;
+  readonly heapPer1000Ratio: number;
+}
+
+export interface CorpusFigures {
+  readonly label: string;
+  readonly documents: number;
+  readonly passages: number;
+  readonly queries: number;
+  readonly answer: { readonly ours: Distribution; readonly baseline: Distribution; readonly p50Ratio: number; readonly p99Ratio: number };
+  readonly build: { readonly oursMs: number; readonly baselineMs: number; readonly ratio: number };
+  readonly reload: {
+    /** Library.load at start-up: read, validate, split, index. */
+    readonly firstLoadMs: number;
+    /** Library.reload: read, validate, split, index, compare, swap (median of the reloads). */
+    readonly reloadMs: number;
+    readonly reloadRatioToBaselineBuild: number;
+    /** Longest event-loop delay seen during any reload, and during as long a quiet period (the floor). */
+    readonly maxEventLoopDelayMs: number;
+    readonly idleEventLoopDelayMs: number;
+  };
+  readonly memory: MemoryFigures;
+}
+
+const MB = 1024 * 1024;
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('bench: the corpus child needs --expose-gc');
+  gc();
+  gc();
+}
+
+/** Interleaves the two searches question by question, alternating which runs first, after a warm-up. */
+function measureAnswers(
+  engine: AnswerEngine,
+  baseline: MiniSearch,
+  queries: readonly string[],
+  warmup: number,
+): { ours: number[]; baseline: number[]; sink: number } {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let sink = 0;
+  for (let i = 0; i < warmup + queries.length; i++) {
+    const question = queries[i % queries.length]!;
+    let oursMs: number;
+    let theirsMs: number;
+    if (i % 2 === 0) {
+      const t0 = performance.now();
+      sink += engine.answer(question).quotes.length;
+      const t1 = performance.now();
+      sink += baseline.search(question).length;
+      const t2 = performance.now();
+      oursMs = t1 - t0;
+      theirsMs = t2 - t1;
+    } else {
+      const t0 = performance.now();
+      sink += baseline.search(question).length;
+      const t1 = performance.now();
+      sink += engine.answer(question).quotes.length;
+      const t2 = performance.now();
+      theirsMs = t1 - t0;
+      oursMs = t2 - t1;
+    }
+    if (i >= warmup) {
+      ours.push(oursMs);
+      theirs.push(theirsMs);
+    }
+  }
+  return { ours, baseline: theirs, sink };
+}
+
+function buildBaseline(passages: readonly { id: string; text: string }[]): MiniSearch {
+  const search = new MiniSearch({ fields: ['text'] });
+  search.addAll(passages);
+  return search;
+}
+
+async function measureEventLoop<T>(action: () => Promise<T>): Promise<{ result: T; maxMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  try {
+    const result = await action();
+    return { result, maxMs: histogram.max / 1e6 };
+  } finally {
+    histogram.disable();
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Measures one corpus folder; run in a fresh child process (see `child.ts`), so heap and RSS belong to that corpus
+ * alone: memory after the first load, reloads under an event-loop monitor, answer latency against MiniSearch
+ * defaults, and index build time against MiniSearch defaults.
+ */
+export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
+  const queries = JSON.parse(await readFile(job.queriesFile, 'utf8')) as string[];
+
+  // Memory and the first load: nothing else of this corpus is in the process yet.
+  collectGarbage();
+  const before = process.memoryUsage();
+  let started = performance.now();
+  const library = await Library.load(job.directory);
+  const firstLoadMs = performance.now() - started;
+  collectGarbage();
+  const after = process.memoryUsage();
+  const passageCount = library.current.engine.passageCount;
+
+  // Reloads, watching the event loop throughout; the peak RSS covers serving one corpus while building the next.
+  const idle = await measureEventLoop(() => sleep(job.idleMs));
+  const reloadTimes: number[] = [];
+  let maxDelay = 0;
+  for (let i = 0; i < job.reloads; i++) {
+    collectGarbage();
+    started = performance.now();
+    const { result, maxMs } = await measureEventLoop(() => library.reload());
+    reloadTimes.push(performance.now() - started);
+    if (!result.ok) throw new Error(`bench: reload of ${job.label} failed: ${JSON.stringify(result.problems.slice(0, 3))}`);
+    maxDelay = Math.max(maxDelay, maxMs);
+  }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const engine = library.current.engine;
+  const per1000 = (bytes: number): number => (bytes / MB / passageCount) * 1000;
+
+  const passages = engine.passages().map(({ passage }) => ({ id: passage.id, text: passage.text }));
+  collectGarbage();
+  const heapWithoutBaseline = process.memoryUsage().heapUsed;
+  started = performance.now();
+  let baseline = buildBaseline(passages);
+  const baselineBuild = [performance.now() - started];
+  collectGarbage();
+  const baselineHeap = process.memoryUsage().heapUsed - heapWithoutBaseline;
+
+  // Answer latency, interleaved with MiniSearch defaults over the same passages.
+  const answers = measureAnswers(engine, baseline, queries, job.warmup);
+
+  // Index build: ours (analysis, stems, MiniSearch, vocabulary; yields to the event loop) against MiniSearch defaults.
+  // The baseline's first build was timed above, with its memory.
+  const oursBuild: number[] = [];
+  for (let i = 0; i < job.buildRepeats; i++) {
+    collectGarbage();
+    started = performance.now();
+    await AnswerEngine.build(engine.corpus);
+    oursBuild.push(performance.now() - started);
+    if (i === job.buildRepeats - 1) break;
+    collectGarbage();
+    started = performance.now();
+    baseline = buildBaseline(passages);
+    baselineBuild.push(performance.now() - started);
+  }
+
+  const ours = distribution(answers.ours);
+  const theirs = distribution(answers.baseline);
+  const oursBuildMs = median(oursBuild);
+  const baselineBuildMs = median(baselineBuild);
+  const reloadMs = median(reloadTimes);
+  const heapPer1000 = per1000(after.heapUsed - before.heapUsed);
+  const baselineHeapPer1000 = per1000(baselineHeap);
+  return {
+    label: job.label,
+    documents: engine.corpus.documents.length,
+    passages: passageCount,
+    queries: answers.ours.length,
+    answer: {
+      ours: roundDistribution(ours),
+      baseline: roundDistribution(theirs),
+      p50Ratio: ratio(ours.p50, theirs.p50),
+      p99Ratio: ratio(ours.p99, theirs.p99),
+    },
+    build: { oursMs: round(oursBuildMs, 1), baselineMs: round(baselineBuildMs, 1), ratio: ratio(oursBuildMs, baselineBuildMs) },
+    reload: {
+      firstLoadMs: round(firstLoadMs, 1),
+      reloadMs: round(reloadMs, 1),
+      reloadRatioToBaselineBuild: ratio(reloadMs, baselineBuildMs),
+      maxEventLoopDelayMs: round(maxDelay, 1),
+      idleEventLoopDelayMs: round(idle.maxMs, 1),
+    },
+    memory: {
+      heapBeforeMb: round(before.heapUsed / MB, 1),
+      rssBeforeMb: round(before.rss / MB, 1),
+      heapMb: round(after.heapUsed / MB, 1),
+      rssMb: round(after.rss / MB, 1),
+      peakRssMb: round(peakRssMb, 1),
+      heapPer1000PassagesMb: round(heapPer1000, 3),
+      rssPer1000PassagesMb: round(per1000(after.rss - before.rss), 3),
+      baselineHeapPer1000PassagesMb: round(baselineHeapPer1000, 3),
+      heapPer1000Ratio: ratio(heapPer1000, baselineHeapPer1000),
+    },
+  };
+}
+
+function roundDistribution(d: Distribution): Distribution {
+  return { count: d.count, p50: round(d.p50, 3), p99: round(d.p99, 3), mean: round(d.mean, 3), max: round(d.max, 3) };
+}

@@ -1,0 +1,161 @@
+import type { ColdStartFigures } from './cold-start.js';
+import type { InteractionFigures } from './interaction.js';
+import type { CorpusFigures } from './measure-corpus.js';
+
+export interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly totalMemoryGb: number;
+}
+
+export interface Target {
+  readonly figure: string;
+  readonly target: string;
+  readonly measured: string;
+  /** undefined when the run did not measure it (e.g. `--quick`, or a part left out with `--only`). */
+  readonly pass: boolean | undefined;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly mode: 'full' | 'quick' | 'smoke';
+  readonly machine: Machine;
+  readonly recipe: string;
+  readonly corpora: readonly CorpusFigures[];
+  readonly coldStart?: ColdStartFigures | undefined;
+  readonly interaction?: InteractionFigures | undefined;
+  readonly targets: readonly Target[];
+  readonly seconds: number;
+}
+
+/** The figure a target applies to has a full-size corpus: the generated one at 100,000 passages or more. */
+export const FULL_SIZE_PASSAGES = 100_000;
+
+const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+export function evaluateTargets(
+  corpora: readonly CorpusFigures[],
+  coldStart: ColdStartFigures | undefined,
+  interaction: InteractionFigures | undefined,
+): Target[] {
+  const squad = corpora.find((c) => c.label === 'squad');
+  const generated = corpora.find((c) => c.label === 'generated');
+  const big = generated && generated.passages >= FULL_SIZE_PASSAGES ? generated : undefined;
+  const targets: Target[] = [];
+  targets.push({
+    figure: 'answer p99 / MiniSearch-defaults p99, SQuAD 2,067 passages',
+    target: '<= 0.5',
+    measured: squad ? `${fmt(squad.answer.p99Ratio)} (${fmt(squad.answer.ours.p99)} / ${fmt(squad.answer.baseline.p99)} ms)` : 'not measured',
+    pass: squad ? squad.answer.p99Ratio <= 0.5 : undefined,
+  });
+  targets.push({
+    figure: 'answer p99, 100,000 passages',
+    target: '<= 25 ms',
+    measured: big ? `${fmt(big.answer.ours.p99)} ms (MiniSearch defaults ${fmt(big.answer.baseline.p99)} ms)` : notFullSize(generated),
+    pass: big ? big.answer.ours.p99 <= 25 : undefined,
+  });
+  targets.push({
+    figure: 'full reload, 100,000 passages; event loop delay throughout',
+    target: '<= 10 s; <= 100 ms',
+    measured: big
+      ? `${fmt(big.reload.reloadMs / 1000)} s; max delay ${fmt(big.reload.maxEventLoopDelayMs, 1)} ms (idle ${fmt(big.reload.idleEventLoopDelayMs, 1)} ms)`
+      : notFullSize(generated),
+    pass: big ? big.reload.reloadMs <= 10_000 && big.reload.maxEventLoopDelayMs <= 100 : undefined,
+  });
+  targets.push({
+    figure: 'RSS with 100,000 passages loaded',
+    target: '<= 1 GB',
+    measured: big ? `${fmt(big.memory.rssMb, 0)} MB (peak during reload ${fmt(big.memory.peakRssMb, 0)} MB)` : notFullSize(generated),
+    pass: big ? big.memory.rssMb <= 1024 : undefined,
+  });
+  targets.push({
+    figure: 'cold start to first console answer (ratio to node -e 0)',
+    target: '<= 1 s',
+    measured: coldStart ? `${fmt(coldStart.consoleMs, 0)} ms (${fmt(coldStart.ratio, 1)}x node -e 0 at ${fmt(coldStart.nodeFloorMs, 0)} ms)` : 'not measured',
+    pass: coldStart ? coldStart.consoleMs <= 1000 : undefined,
+  });
+  targets.push({
+    figure: '/ask interaction p99 / trivial command p99',
+    target: '<= 1.5',
+    measured: interaction ? `${fmt(interaction.p99Ratio)} (${fmt(interaction.ask.p99)} / ${fmt(interaction.trivial.p99)} ms)` : 'not measured',
+    pass: interaction ? interaction.p99Ratio <= 1.5 : undefined,
+  });
+  return targets;
+}
+
+function notFullSize(generated: CorpusFigures | undefined): string {
+  return generated ? `not measured (generated corpus has ${generated.passages} passages; run without --quick)` : 'not measured';
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned = true): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, i) => (i > 0 && rightAligned ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((width, i) => (i > 0 && rightAligned ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** The results as Markdown tables, for people and for the README. */
+export function renderTables(results: BenchResults): string {
+  const { corpora, coldStart, interaction, machine } = results;
+  const out: string[] = [];
+  out.push(
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
+    '',
+  );
+  if (corpora.length > 0) {
+    const column = (title: string, cell: (c: CorpusFigures) => string): [string, (c: CorpusFigures) => string] => [title, cell];
+    const rows = [
+      column('documents / passages', (c) => `${c.documents} / ${c.passages}`),
+      column('questions timed (after warm-up)', (c) => String(c.queries)),
+      column('answer p50 ms (MiniSearch defaults)', (c) => `${fmt(c.answer.ours.p50)} (${fmt(c.answer.baseline.p50)})`),
+      column('answer p99 ms (MiniSearch defaults)', (c) => `${fmt(c.answer.ours.p99)} (${fmt(c.answer.baseline.p99)})`),
+      column('**answer p50 ratio ours/baseline**', (c) => fmt(c.answer.p50Ratio)),
+      column('**answer p99 ratio ours/baseline**', (c) => fmt(c.answer.p99Ratio)),
+      column('index build ms (MiniSearch defaults)', (c) => `${fmt(c.build.oursMs, 0)} (${fmt(c.build.baselineMs, 0)})`),
+      column('index build ratio', (c) => fmt(c.build.ratio)),
+      column('first load ms (read, validate, split, index)', (c) => fmt(c.reload.firstLoadMs, 0)),
+      column('full reload ms', (c) => fmt(c.reload.reloadMs, 0)),
+      column('reload / MiniSearch-defaults build', (c) => fmt(c.reload.reloadRatioToBaselineBuild)),
+      column('max event-loop delay in reload ms (idle)', (c) => `${fmt(c.reload.maxEventLoopDelayMs, 1)} (${fmt(c.reload.idleEventLoopDelayMs, 1)})`),
+      column('heap MB after load (before)', (c) => `${fmt(c.memory.heapMb, 0)} (${fmt(c.memory.heapBeforeMb, 0)})`),
+      column('RSS MB after load (before)', (c) => `${fmt(c.memory.rssMb, 0)} (${fmt(c.memory.rssBeforeMb, 0)})`),
+      column('peak RSS MB through reloads', (c) => fmt(c.memory.peakRssMb, 0)),
+      column('heap MB per 1,000 passages (MiniSearch defaults index)', (c) => `${fmt(c.memory.heapPer1000PassagesMb)} (${fmt(c.memory.baselineHeapPer1000PassagesMb)})`),
+      column('RSS MB per 1,000 passages', (c) => fmt(c.memory.rssPer1000PassagesMb)),
+    ];
+    out.push(table(['per corpus', ...corpora.map((c) => c.label)], rows.map(([title, cell]) => [title, ...corpora.map(cell)])), '');
+  }
+  const other: string[][] = [];
+  if (coldStart) {
+    other.push([
+      'cold start to first console answer, median ms',
+      `${fmt(coldStart.consoleMs, 0)} (max ${fmt(coldStart.consoleMaxMs, 0)})`,
+      `node -e 0: ${fmt(coldStart.nodeFloorMs, 0)}`,
+      fmt(coldStart.ratio, 1),
+    ]);
+    other.push(['  the same, against tsx -e 0 (tsx starts node twice)', fmt(coldStart.consoleMs, 0), `tsx -e 0: ${fmt(coldStart.tsxFloorMs, 0)}`, fmt(coldStart.tsxRatio, 1)]);
+  }
+  if (interaction) {
+    other.push([
+      `interaction p50 ms, /ask vs trivial (${interaction.count} each)`,
+      fmt(interaction.ask.p50),
+      fmt(interaction.trivial.p50),
+      fmt(interaction.p50Ratio),
+    ]);
+    other.push(['interaction p99 ms, /ask vs trivial', fmt(interaction.ask.p99), fmt(interaction.trivial.p99), fmt(interaction.p99Ratio)]);
+  }
+  if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
+  out.push(
+    table(
+      ['target', 'wanted', 'measured', 'result'],
+      results.targets.map((t) => [t.figure, t.target, t.measured, t.pass === undefined ? 'not measured' : t.pass ? 'PASS' : 'MISS']),
+      false,
+    ),
+    '',
+    `Generated corpus: ${results.recipe}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,51 @@
+/** Latency figures of one series of timings, in milliseconds. */
+export interface Distribution {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly max: number;
+}
+
+/** The value at quantile `q` (0..1) of sorted values, by the nearest-rank method. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function distribution(values: readonly number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(sorted.length, 1),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+export function median(values: readonly number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** ours / baseline, rounded to 3 decimals; NaN when the baseline is 0 or missing. */
+export function ratio(ours: number, baseline: number): number {
+  return baseline > 0 && Number.isFinite(ours) ? Math.round((ours / baseline) * 1000) / 1000 : Number.NaN;
+}
+
+/** Rounds to `digits` decimals, for JSON output that stays readable. */
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Fisher–Yates with the given generator. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
