@@ -102,10 +102,11 @@ export function rankQuotes(
   const hits = index.find(searchWeights(concepts), options.candidates);
   const bestBm25 = hits[0]?.score ?? 1;
   const ranked = hits.map((hit) => {
-    const { passage, context } = hit.entry;
-    const occurrences = findOccurrences(concepts, tokenize(passage.text), options);
+    const { passage } = hit.entry;
+    const tokens = index.tokensOf(hit.entry);
+    const occurrences = findOccurrences(concepts, tokens.text, options);
     // What the passage refers back to counts for every span of it, at a discount, and is never highlighted.
-    const referred = context === undefined ? [] : findOccurrences(concepts, tokenize(context), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+    const referred = findOccurrences(concepts, tokens.context, options).map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
     // Coverage says how much of the question a span answers (it becomes the confidence); adjacent concepts
     // found as a phrase only help to rank.
     const measure = (start: number, end: number): { coverage: number; value: number } => {

@@ -1,8 +1,9 @@
+import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
-import { forEachContentWord } from './analyzer.js';
+import { runInSlices } from '../scheduling/slices.js';
+import { contentTokens, tokenize, type Token } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
-import { TermIndexBuilder, type TermIndex } from './term-index.js';
 
 /** A passage with the document it belongs to. */
 export interface IndexedPassage {
@@ -36,7 +37,7 @@ function withContext(document: CorpusDocument): IndexedPassage[] {
 
 export interface PassageHit {
   readonly entry: IndexedPassage;
-  /** The BM25 score for the query terms (MiniSearch's, as `TermIndex` reproduces it). */
+  /** MiniSearch's BM25 score for the query terms. */
   readonly score: number;
 }
 
@@ -48,60 +49,72 @@ export interface PassageIndexOptions {
 /** Defaults for {@link PassageIndex.build}. */
 export const DEFAULT_PASSAGE_INDEX_OPTIONS: PassageIndexOptions = { sliceMilliseconds: 15 };
 
-/** The fields indexed per passage, and their boosts: words only the referred-to passages hold should find a passage, but rank it lower. */
-const STEMS = 0;
-const FIELD_BOOSTS = [1, 0.3];
+interface IndexedFields {
+  readonly id: number;
+  readonly stems: string;
+  readonly context: string;
+}
+
+/** The index is fed stems the analyzer already made, so MiniSearch must not process them again. */
+const PRE_ANALYSED = {
+  tokenize: (text: string): string[] => (text === '' ? [] : text.split(' ')),
+  processTerm: (term: string): string => term,
+};
 
 /**
- * A BM25 index over the corpus passages (scored exactly as MiniSearch would score it, see `TermIndex`), the
- * document frequency of every stem (for weighting question words), and the corpus words (for fuzzy look-ups of
- * misspelt ones).
+ * MiniSearch over the corpus passages, plus the document frequency of every stem (for weighting question words
+ * and for fuzzy look-ups of misspelt ones).
  */
 export class PassageIndex {
   private constructor(
-    private readonly terms: TermIndex,
+    private readonly search: MiniSearch<IndexedFields>,
+    private readonly frequencies: ReadonlyMap<string, number>,
     private readonly words: SearchableMap<string>,
     readonly entries: readonly IndexedPassage[],
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
   ) {}
 
+  private readonly recentTokens = new Map<string, { readonly text: readonly Token[]; readonly context: readonly Token[] }>();
+
   /** Indexes every passage of a corpus, yielding to the event loop between slices so a reload never stalls it. */
-  static async build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
-    const builder = new TermIndexBuilder(FIELD_BOOSTS);
-    // Words in the order first met (a plain Map, then the searchable one), so fuzzy look-ups list them as before.
-    const firstStems = new Map<string, string>();
-    const entries: IndexedPassage[] = corpus.documents.flatMap(withContext);
-    let sliceStart = performance.now();
-    const pause = (): Promise<void> | undefined => {
-      if (performance.now() - sliceStart <= options.sliceMilliseconds) return undefined;
-      return yieldToEventLoop().then(() => {
-        sliceStart = performance.now();
-      });
-    };
-    const stems: string[] = [];
-    const contextStems: string[] = [];
-    for (let id = 0; id < entries.length; id++) {
-      const { passage, context } = entries[id]!;
-      stems.length = 0;
-      contextStems.length = 0;
-      forEachContentWord(passage.text, (word, stem) => {
-        stems.push(stem);
-        if (!firstStems.has(word)) firstStems.set(word, stem);
-      });
-      if (context !== undefined) forEachContentWord(context, (_, stem) => contextStems.push(stem));
-      builder.add([stems, contextStems]);
-      const waiting = pause();
-      if (waiting) await waiting;
+  static build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+    return runInSlices(PassageIndex.buildInSteps(corpus), options.sliceMilliseconds);
+  }
+
+  private static *buildInSteps(corpus: Corpus): Generator<void, PassageIndex> {
+    const search = new MiniSearch<IndexedFields>({
+      idField: 'id',
+      fields: ['stems', 'context'],
+      storeFields: [],
+      ...PRE_ANALYSED,
+      // Words only the referred-to passages hold should find a passage, but rank it lower.
+      searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
+    });
+    const frequencies = new Map<string, number>();
+    // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
+    const stemOfWord = new Map<string, string>();
+    const entries: IndexedPassage[] = [];
+    const byId = new Map<string, IndexedPassage>();
+    for (const document of corpus.documents) {
+      for (const entry of withContext(document)) {
+        const id = entries.length;
+        entries.push(entry);
+        byId.set(entry.passage.id, entry);
+        const tokens = contentTokens(entry.passage.text);
+        const stems = tokens.map((token) => token.stem);
+        for (const stem of new Set(stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+        for (const token of tokens) if (!stemOfWord.has(token.word)) stemOfWord.set(token.word, token.stem);
+        const contextStems = entry.context === undefined ? [] : contentTokens(entry.context).map((token) => token.stem);
+        search.add({ id, stems: stems.join(' '), context: contextStems.join(' ') });
+        yield;
+      }
     }
-    const terms = await builder.finish(pause);
     const words = new SearchableMap<string>();
-    for (const [word, stem] of firstStems) {
+    for (const [word, stem] of stemOfWord) {
       words.set(word, stem);
-      const waiting = pause();
-      if (waiting) await waiting;
+      yield;
     }
-    const byId = new Map(entries.map((entry) => [entry.passage.id, entry]));
-    return new PassageIndex(terms, words, entries, byId);
+    return new PassageIndex(search, frequencies, words, entries, byId);
   }
 
   get passageCount(): number {
@@ -113,9 +126,26 @@ export class PassageIndex {
     return this.byId.get(id);
   }
 
+  /**
+   * The tokens of a passage's text and of its context, for re-ranking. Kept for the passages asked about most
+   * recently: re-analysing the same candidates for every question was most of the time an answer took.
+   */
+  tokensOf(entry: IndexedPassage): { readonly text: readonly Token[]; readonly context: readonly Token[] } {
+    const cached = this.recentTokens.get(entry.passage.id);
+    if (cached) {
+      this.recentTokens.delete(entry.passage.id);
+      this.recentTokens.set(entry.passage.id, cached);
+      return cached;
+    }
+    const tokens = { text: tokenize(entry.passage.text), context: entry.context === undefined ? [] : tokenize(entry.context) };
+    if (this.recentTokens.size >= RECENT_TOKENS_LIMIT) this.recentTokens.delete(this.recentTokens.keys().next().value!);
+    this.recentTokens.set(entry.passage.id, tokens);
+    return tokens;
+  }
+
   /** In how many passages the stem occurs. */
   documentFrequency(stem: string): number {
-    return this.terms.documentFrequency(stem, STEMS);
+    return this.frequencies.get(stem) ?? 0;
   }
 
   /**
@@ -130,14 +160,25 @@ export class PassageIndex {
       .filter((match) => match.distance <= maxEdits);
   }
 
-  /** The passages that contain any of the weighted stems, best BM25 score first. */
+  /**
+   * The passages that contain any of the weighted stems, best BM25 score first. In a large corpus, stems found
+   * in more than `COMMON_STEM_SHARE` of the passages are left out of the search (they would make MiniSearch score
+   * most of the corpus while barely moving the order) unless nothing rarer is asked; the ranking that follows still
+   * counts them.
+   */
   find(weights: ReadonlyMap<string, number>, limit: number): PassageHit[] {
-    if (weights.size === 0) return [];
-    const hits = this.terms.search([...weights.keys()], (term) => weights.get(term) ?? 1, limit);
-    return hits.map((hit) => ({ entry: this.entries[hit.doc]!, score: hit.score }));
+    const common = Math.max(COMMON_STEM_MIN_PASSAGES, COMMON_STEM_SHARE * this.entries.length);
+    const rare = [...weights.keys()].filter((stem) => this.documentFrequency(stem) <= common);
+    const asked = rare.length > 0 ? rare : [...weights.keys()];
+    if (asked.length === 0) return [];
+    const results = this.search.search(asked.join(' '), { boostTerm: (term) => weights.get(term) ?? 1 });
+    return results.slice(0, limit).map((result) => ({ entry: this.entries[result.id as number]!, score: result.score }));
   }
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+/** How many passages' tokens `tokensOf` keeps: a few questions' worth of candidates, a few MB. */
+const RECENT_TOKENS_LIMIT = 2000;
+
+/** Stems in more passages than this share, and than `COMMON_STEM_MIN_PASSAGES`, are too common to search for. */
+const COMMON_STEM_SHARE = 0.02;
+const COMMON_STEM_MIN_PASSAGES = 200;
