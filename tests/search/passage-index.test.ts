@@ -51,3 +51,24 @@ describe('PassageIndex', () => {
     expect(index.entries.map((entry) => entry.passage.id)).toEqual(['flood#p1', 'flood#p2', 'flood#p3']);
   });
 });
+
+describe('PassageIndex on a large corpus', () => {
+  it('searches only the rarer stems when some are in most passages, and the common ones when nothing rarer is asked', async () => {
+    const paragraphs = Array.from({ length: 400 }, (_, i) => `The river rose again on day ${i}.`);
+    paragraphs[7] = 'The river burst its banks and flooded the town.';
+    const directory = await makeCorpus({
+      documents: { 'river.txt': documentFile({ id: 'river', title: 'River', source: 'Wire' }, paragraphs) },
+    });
+    const large = await PassageIndex.build(await loadCorpus(directory), { sliceMilliseconds: 5 });
+    const both = large.find(new Map([[stemWord('river'), 1], [stemWord('flooded'), 1]]), 500);
+    expect(both.map((hit) => hit.entry.passage.id)).toEqual(['river#p8']);
+    expect(large.find(new Map([[stemWord('river'), 1]]), 500)).toHaveLength(400);
+  });
+
+  it('keeps the tokens of a passage it was asked about, and gives the same tokens again', () => {
+    const entry = index.get('flood#p1')!;
+    const first = index.tokensOf(entry);
+    expect(first.text.map((token) => token.word)).toContain('river');
+    expect(index.tokensOf(entry)).toBe(first);
+  });
+});
