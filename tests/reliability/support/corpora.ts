@@ -6,6 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_EVAL_DIR, readSquad, squadDocumentId } from '../../../src/eval/squad.js';
+import { seededRandom } from '../../../src/eval/typos.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 export const GOOD_CORPUS = path.join(REPO_ROOT, 'corpus');
@@ -75,18 +76,6 @@ export async function writeSquadCorpus(folder: string): Promise<{ folder: string
   return { folder, passages };
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so generated corpora are the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A generated corpus of `documents × passagesPerDocument` passages of two short sentences each, built from a
  * vocabulary large enough that the index has many distinct terms (as a real large corpus would).
@@ -97,7 +86,7 @@ export async function writeGeneratedCorpus(
   passagesPerDocument: number,
   seed = 7,
 ): Promise<{ folder: string; passages: number }> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const syllables = ['ba', 'ne', 'ku', 'ri', 'so', 'ta', 'lo', 'mi', 'da', 'pe', 'zo', 'gu', 'ha', 'vi', 'we', 'xo'];
   const vocabulary = Array.from({ length: 5000 }, () =>
     Array.from({ length: 2 + Math.floor(next() * 3) }, () => syllables[Math.floor(next() * syllables.length)]).join(''),
