@@ -294,7 +294,8 @@ const CUE_PATTERNS: Record<CueKind, RegExp> = {
   number: new RegExp(`\\b(?:\\d[\\d,.]*|${NUMBER_WORDS})\\b`, 'i'),
   time: new RegExp(`\\b(?:${DATE_WORDS}|\\d{1,2}:\\d{2}|1[0-9]{3}|20[0-9]{2}|\\d{1,4}s|${DURATION})\\b`, 'i'),
   person: /(?<!^)\b\p{Lu}\p{Ll}+/u,
-  place: /(?<!^)\b\p{Lu}\p{Ll}+/u,
+  // Where a thing is, as news says it: a kind of place or a direction. A capitalised name alone could be anyone.
+  place: /\b(?:district|province|region|border|city|town|village|area|country|capital|north|south|east|west|northern|southern|eastern|western|north-western|north-eastern|south-western|south-eastern|remote|near)\b/i,
 };
 
 /** What the answer looks like when the question names it: "what year" wants a year, "what day" a day. */

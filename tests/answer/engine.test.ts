@@ -127,6 +127,11 @@ describe('AnswerEngine on the bundled article', () => {
     for (const words of marked) for (const token of tokenize(words)) expect(allowed).toContain(token.stem);
   });
 
+  it('answers "where" with the sentence that places it, not one that merely names it', () => {
+    const answer = engine.answer('Where is Bannu?');
+    expect(answer.quotes[0]?.text).toContain('remote north-western Bannu district');
+  });
+
   it('still answers a question with typos: "hostge takers were kiled"', () => {
     const answer = engine.answer('hostge takers were kiled');
     expect(answer.answered).toBe(true);
