@@ -4,15 +4,21 @@ import { median, ratio, round } from './stats.js';
 
 export interface ColdStartFigures {
   readonly runs: number;
-  /** Process start to the first line the console writes (its answer), median over the runs. */
+  /**
+   * Process start to the first line the console writes (its answer), median over the runs, started as
+   * `npm run console` starts it (`node --import tsx src/console/main.ts`).
+   */
   readonly consoleMs: number;
   readonly consoleMaxMs: number;
   /** `node -e 0`: start to exit, the floor of any Node process on this machine. */
   readonly nodeFloorMs: number;
   readonly ratio: number;
-  /** `tsx -e 0`: start to exit, the floor of any process started through tsx (which starts node twice). */
-  readonly tsxFloorMs: number;
-  readonly tsxRatio: number;
+  /** `node --import tsx -e 0`: the floor of any process that runs TypeScript through tsx's loader. */
+  readonly tsxLoaderFloorMs: number;
+  readonly tsxLoaderRatio: number;
+  /** The console started through the tsx command instead (`tsx src/console/main.ts`: two Node processes). */
+  readonly tsxCliConsoleMs: number;
+  readonly tsxCliRatio: number;
 }
 
 /** Milliseconds from spawning to the first stdout line (or to exit, when `firstLine` is false). */
@@ -47,43 +53,45 @@ function timeProcess(command: string, args: readonly string[], options: { cwd: s
 }
 
 /**
- * Cold start: `tsx src/console/main.ts --json` with one question on stdin, to its first answer line, against
- * `node -e 0` and `tsx -e 0`, interleaved. One unmeasured run of each first fills tsx's compile cache and the
- * file cache.
+ * Cold start: the console (`--json`, one question on stdin) to its first answer line, as `npm run console` starts
+ * it and through the tsx command, against `node -e 0` and `node --import tsx -e 0`, interleaved. One unmeasured
+ * run of each first fills tsx's compile cache and the file cache.
  */
 export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number): Promise<ColdStartFigures> {
   const env = { ...process.env, CORPUS_DIR: corpusDir };
+  const node = process.execPath;
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-  const consoleRun = (): Promise<number> =>
-    timeProcess(tsx, ['src/console/main.ts', '--json'], { cwd: root, env, stdin: `${question}\n`, firstLine: true });
-  const floorRun = (): Promise<number> => timeProcess(process.execPath, ['-e', '0'], { cwd: root, env, firstLine: false });
-  const tsxFloorRun = (): Promise<number> => timeProcess(tsx, ['-e', '0'], { cwd: root, env, firstLine: false });
-  const consoleTimes: number[] = [];
-  const floorTimes: number[] = [];
-  const tsxTimes: number[] = [];
-  const series: [() => Promise<number>, number[]][] = [
-    [consoleRun, consoleTimes],
-    [floorRun, floorTimes],
-    [tsxFloorRun, tsxTimes],
-  ];
-  for (const [run] of series) await run();
-  // Interleaved, each run starting from a different one of the three.
+  const options = { cwd: root, env, firstLine: false };
+  const answering = { cwd: root, env, stdin: `${question}\n`, firstLine: true };
+  const series = {
+    console: () => timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], answering),
+    tsxCli: () => timeProcess(tsx, ['src/console/main.ts', '--json'], answering),
+    node: () => timeProcess(node, ['-e', '0'], options),
+    tsxLoader: () => timeProcess(node, ['--import', 'tsx', '-e', '0'], options),
+  };
+  const names = Object.keys(series) as (keyof typeof series)[];
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof series, number[]>;
+  for (const name of names) await series[name]();
+  // Interleaved, each round starting from a different series.
   for (let i = 0; i < runs; i++) {
-    for (let j = 0; j < series.length; j++) {
-      const [run, times] = series[(i + j) % series.length]!;
-      times.push(await run());
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(i + j) % names.length]!;
+      times[name].push(await series[name]());
     }
   }
-  const consoleMs = median(consoleTimes);
-  const nodeFloorMs = median(floorTimes);
-  const tsxFloorMs = median(tsxTimes);
+  const consoleMs = median(times.console);
+  const nodeFloorMs = median(times.node);
+  const tsxLoaderFloorMs = median(times.tsxLoader);
+  const tsxCliConsoleMs = median(times.tsxCli);
   return {
     runs,
     consoleMs: round(consoleMs, 1),
-    consoleMaxMs: round(Math.max(...consoleTimes), 1),
+    consoleMaxMs: round(Math.max(...times.console), 1),
     nodeFloorMs: round(nodeFloorMs, 1),
     ratio: ratio(consoleMs, nodeFloorMs),
-    tsxFloorMs: round(tsxFloorMs, 1),
-    tsxRatio: ratio(consoleMs, tsxFloorMs),
+    tsxLoaderFloorMs: round(tsxLoaderFloorMs, 1),
+    tsxLoaderRatio: ratio(consoleMs, tsxLoaderFloorMs),
+    tsxCliConsoleMs: round(tsxCliConsoleMs, 1),
+    tsxCliRatio: ratio(tsxCliConsoleMs, nodeFloorMs),
   };
 }

@@ -15,6 +15,8 @@ export interface CorpusJob {
   readonly reloads: number;
   /** How long the event loop is watched while idle, for the floor of its delay. */
   readonly idleMs: number;
+  /** The baseline answers every this many questions (1: all). */
+  readonly baselineEvery: number;
 }
 
 export interface MemoryFigures {
@@ -37,6 +39,7 @@ export interface CorpusFigures {
   readonly documents: number;
   readonly passages: number;
   readonly queries: number;
+  readonly baselineQueries: number;
   readonly answer: { readonly ours: Distribution; readonly baseline: Distribution; readonly p50Ratio: number; readonly p99Ratio: number };
   readonly build: { readonly oursMs: number; readonly baselineMs: number; readonly ratio: number };
   readonly reload: {
@@ -45,9 +48,15 @@ export interface CorpusFigures {
     /** Library.reload: read, validate, split, index, compare, swap (median of the reloads). */
     readonly reloadMs: number;
     readonly reloadRatioToBaselineBuild: number;
-    /** Longest event-loop delay seen during any reload, and during as long a quiet period (the floor). */
+    /**
+     * Longest event-loop delay seen during any reload; the floors: while idle, and while the loop runs 15 ms
+     * slices of busy work as long as a reload (what this machine's scheduler and GC alone cause under load).
+     */
     readonly maxEventLoopDelayMs: number;
+    /** The longest delay of each reload, median over the reloads: less at the mercy of one preemption. */
+    readonly medianReloadMaxDelayMs: number;
     readonly idleEventLoopDelayMs: number;
+    readonly busyEventLoopDelayMs: number;
   };
   readonly memory: MemoryFigures;
 }
@@ -61,43 +70,60 @@ function collectGarbage(): void {
   gc();
 }
 
-/** Interleaves the two searches question by question, alternating which runs first, after a warm-up. */
+/**
+ * Interleaves the two searches question by question, alternating which runs first, after a warm-up. The baseline
+ * runs on every `baselineEvery`-th question only (MiniSearch with default options needs seconds per question on
+ * the largest corpus); ours on every one.
+ */
 function measureAnswers(
   engine: AnswerEngine,
   baseline: MiniSearch,
   queries: readonly string[],
   warmup: number,
+  baselineEvery: number,
 ): { ours: number[]; baseline: number[]; sink: number } {
   const ours: number[] = [];
   const theirs: number[] = [];
   let sink = 0;
+  const timeOurs = (question: string): number => {
+    const started = performance.now();
+    sink += engine.answer(question).quotes.length;
+    return performance.now() - started;
+  };
+  const timeTheirs = (question: string): number => {
+    const started = performance.now();
+    sink += baseline.search(question).length;
+    return performance.now() - started;
+  };
   for (let i = 0; i < warmup + queries.length; i++) {
     const question = queries[i % queries.length]!;
-    let oursMs: number;
-    let theirsMs: number;
-    if (i % 2 === 0) {
-      const t0 = performance.now();
-      sink += engine.answer(question).quotes.length;
-      const t1 = performance.now();
-      sink += baseline.search(question).length;
-      const t2 = performance.now();
-      oursMs = t1 - t0;
-      theirsMs = t2 - t1;
-    } else {
-      const t0 = performance.now();
-      sink += baseline.search(question).length;
-      const t1 = performance.now();
-      sink += engine.answer(question).quotes.length;
-      const t2 = performance.now();
-      theirsMs = t1 - t0;
-      oursMs = t2 - t1;
+    const measured = i >= warmup;
+    if (i % baselineEvery !== 0) {
+      const oursMs = timeOurs(question);
+      if (measured) ours.push(oursMs);
+      continue;
     }
-    if (i >= warmup) {
-      ours.push(oursMs);
-      theirs.push(theirsMs);
+    const oursFirst = (i / baselineEvery) % 2 === 0;
+    const a = oursFirst ? timeOurs(question) : timeTheirs(question);
+    const b = oursFirst ? timeTheirs(question) : timeOurs(question);
+    if (measured) {
+      ours.push(oursFirst ? a : b);
+      theirs.push(oursFirst ? b : a);
     }
   }
   return { ours, baseline: theirs, sink };
+}
+
+/** Keeps the event loop as busy as a reload does, in slices of `sliceMs` with some garbage, for `durationMs`. */
+async function busyWork(durationMs: number, sliceMs: number): Promise<number> {
+  const until = performance.now() + durationMs;
+  let sink = 0;
+  while (performance.now() < until) {
+    const sliceEnd = performance.now() + sliceMs;
+    while (performance.now() < sliceEnd) sink += Array.from({ length: 64 }, (_, i) => ({ i })).length;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return sink;
 }
 
 function buildBaseline(passages: readonly { id: string; text: string }[]): MiniSearch {
@@ -140,18 +166,20 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
   // Reloads, watching the event loop throughout; the peak RSS covers serving one corpus while building the next.
   const idle = await measureEventLoop(() => sleep(job.idleMs));
   const reloadTimes: number[] = [];
-  let maxDelay = 0;
+  const reloadDelays: number[] = [];
   for (let i = 0; i < job.reloads; i++) {
     collectGarbage();
     started = performance.now();
     const { result, maxMs } = await measureEventLoop(() => library.reload());
     reloadTimes.push(performance.now() - started);
     if (!result.ok) throw new Error(`bench: reload of ${job.label} failed: ${JSON.stringify(result.problems.slice(0, 3))}`);
-    maxDelay = Math.max(maxDelay, maxMs);
+    reloadDelays.push(maxMs);
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const busy = await measureEventLoop(() => busyWork(Math.max(1000, Math.min(median(reloadTimes), 5000)), 15));
   const engine = library.current.engine;
-  const per1000 = (bytes: number): number => (bytes / MB / passageCount) * 1000;
+  // Per 1,000 passages only where there are enough for module and JIT memory not to dominate.
+  const per1000 = (bytes: number): number => (passageCount < 1000 ? Number.NaN : (bytes / MB / passageCount) * 1000);
 
   const passages = engine.passages().map(({ passage }) => ({ id: passage.id, text: passage.text }));
   collectGarbage();
@@ -163,7 +191,7 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
   const baselineHeap = process.memoryUsage().heapUsed - heapWithoutBaseline;
 
   // Answer latency, interleaved with MiniSearch defaults over the same passages.
-  const answers = measureAnswers(engine, baseline, queries, job.warmup);
+  const answers = measureAnswers(engine, baseline, queries, job.warmup, job.baselineEvery);
 
   // Index build: ours (analysis, stems, MiniSearch, vocabulary; yields to the event loop) against MiniSearch defaults.
   // The baseline's first build was timed above, with its memory.
@@ -192,6 +220,7 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
     documents: engine.corpus.documents.length,
     passages: passageCount,
     queries: answers.ours.length,
+    baselineQueries: answers.baseline.length,
     answer: {
       ours: roundDistribution(ours),
       baseline: roundDistribution(theirs),
@@ -203,8 +232,10 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       firstLoadMs: round(firstLoadMs, 1),
       reloadMs: round(reloadMs, 1),
       reloadRatioToBaselineBuild: ratio(reloadMs, baselineBuildMs),
-      maxEventLoopDelayMs: round(maxDelay, 1),
+      maxEventLoopDelayMs: round(Math.max(...reloadDelays), 1),
+      medianReloadMaxDelayMs: round(median(reloadDelays), 1),
       idleEventLoopDelayMs: round(idle.maxMs, 1),
+      busyEventLoopDelayMs: round(busy.maxMs, 1),
     },
     memory: {
       heapBeforeMb: round(before.heapUsed / MB, 1),
