@@ -2,6 +2,7 @@ import type { SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
+import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { Highlight } from './types.js';
 
@@ -12,6 +13,8 @@ export interface RankingOptions {
   /** Words of at least this many letters may match misspelt, with one slip per this many letters (two at most). */
   readonly fuzzyMinLength: number;
   readonly lettersPerEdit: number;
+  /** A word English lacks, of at least this many letters, weighs as the commonest English word a slip from it. */
+  readonly respellMinLength: number;
   /** Credit for a misspelt match, for a glossary alias, and for part of a several-word term, against an exact match. */
   readonly fuzzyCredit: number;
   readonly aliasCredit: number;
@@ -43,6 +46,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   candidates: 30,
   fuzzyMinLength: 5,
   lettersPerEdit: 4,
+  respellMinLength: 4,
   fuzzyCredit: 0.7,
   aliasCredit: 0.9,
   partialCredit: 0.5,
@@ -93,7 +97,7 @@ export function rankQuotes(
   index: PassageIndex,
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
 ): RankedQuote[] {
-  const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
+  const concepts = question.concepts.map((concept) => resolveConcept(concept, question.text, index, options));
   const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
   const phrases = concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight));
   const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
@@ -166,7 +170,7 @@ function searchWeights(concepts: readonly ResolvedConcept[]): Map<string, number
   return weights;
 }
 
-function resolveConcept(concept: Concept, index: PassageIndex, options: RankingOptions): ResolvedConcept {
+function resolveConcept(concept: Concept, questionText: string, index: PassageIndex, options: RankingOptions): ResolvedConcept {
   const passages = Math.max(index.passageCount, 1);
   const idf = (frequency: number): number => Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
   const [own = [], ...aliases] = concept.forms;
@@ -199,11 +203,16 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
   const corpusIdf = presentIdfs.length > 0 ? Math.max(...presentIdfs) : idf(0);
   // How telling it is in English at large: "else" says little, "Tokyo" a lot. A glossary phrase made of
   // small words ("took over") is as telling as its group's other terms ("seized", "captured").
-  // A misspelt word is as telling as the corpus words it was matched to.
+  // A misspelt word is as telling as the corpus words it was matched to or, failing those, as the English word
+  // it most likely stands for: "cused" weighs what "used" does, not what an unheard-of name would.
   const ownWords = concept.words.flatMap((word, i) => {
     if (isStopWord(word.word)) return [];
     const corrected = corrections[i] ?? [];
-    return corrected.length > 0 && !isEnglishWord(word.word) ? corrected : [word.word];
+    if (isEnglishWord(word.word) || /^\d/.test(word.word)) return [word.word];
+    if (corrected.length > 0) return corrected;
+    // A capital inside the question marks a name, and an unknown name is rare, not misspelt.
+    const named = word.start > 0 && /^\p{Lu}/u.test(questionText.slice(word.start));
+    return [(word.word.length >= options.respellMinLength && !named ? likelyEnglishWord(word.word) : undefined) ?? word.word];
   });
   const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
   const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);

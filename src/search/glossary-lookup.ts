@@ -5,6 +5,9 @@ import { isEnglishWord } from './english-rarity.js';
 
 /** Words shorter than this must match a glossary term exactly: a slip in a short word could be another word. */
 const SLIP_MIN_LENGTH = 5;
+/** A glossary phrase this long (letters and spaces) may hold one slip in any word of at least `PHRASE_SLIP_MIN_WORD` letters. */
+const PHRASE_SLIP_MIN_LENGTH = 12;
+const PHRASE_SLIP_MIN_WORD = 4;
 
 /**
  * A glossary entry as stem sequences, stop words kept ("took over" is not "took"): each term of the entry is one
@@ -58,9 +61,17 @@ export class GlossaryLookup {
           !isEnglishWord(token.word) &&
           Math.min(typingDistance(token.word, word, 1), typingDistance(token.word, stem, 1)) <= 1));
     for (const { stems, words, group } of this.terms) {
-      if (stems.every((stem, offset) => matches(tokens[index + offset], stem, words[offset]!))) {
-        return { length: stems.length, group, stems };
-      }
+      // A long phrase with one word a slip off is still that phrase, even when the slip makes another word
+      // ("lost their lies"): a whole phrase seldom comes that close by chance.
+      let slips = words.join(' ').length >= PHRASE_SLIP_MIN_LENGTH ? 1 : 0;
+      const phraseMatches = stems.every((stem, offset) => {
+        const token = tokens[index + offset];
+        if (matches(token, stem, words[offset]!)) return true;
+        if (slips === 0 || token === undefined || token.word.length < PHRASE_SLIP_MIN_WORD) return false;
+        slips--;
+        return typingDistance(token.word, words[offset]!, 1) <= 1;
+      });
+      if (phraseMatches) return { length: stems.length, group, stems };
     }
     return undefined;
   }

@@ -45,6 +45,14 @@ describe('quote ranking', () => {
     expect(repeated!.score).toBeLessThan(ranked[0]!.score);
   });
 
+  it('weighs a misspelt word the corpus lacks as the common word it stands for, not as an unheard-of name', () => {
+    const [spelt] = engine.rank('What caused the families to be evacuated?');
+    const [misspelt] = engine.rank('What cused the families to be evacuated?');
+    expect(misspelt?.passageId).toBe(spelt?.passageId);
+    // "cused" reads as "used", a little commoner than "caused": the slip must not make the question look rarer.
+    expect(misspelt!.coverage).toBeGreaterThanOrEqual(spelt!.coverage - 0.05);
+  });
+
   it('sorts the ranking by score, with coverages between 0 and 1', () => {
     const ranked = engine.rank('river valley families group');
     expect(ranked.length).toBeGreaterThan(1);

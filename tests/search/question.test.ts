@@ -53,6 +53,13 @@ describe('analyseQuestion', () => {
     expect(analysed.concepts.map((concept) => concept.aliases?.terms[0])).toEqual(['hostage-takers', 'Pakistani Taliban', undefined]);
   });
 
+  it('matches a long glossary phrase with one word a slip off, even when the slip makes another English word', () => {
+    const deaths = new GlossaryLookup({ entries: [{ terms: ['lost their lives', 'killed'] }, { terms: ['took over', 'seized'] }] });
+    expect(conceptWords(analyseQuestion('How many lost their lies?', deaths))).toEqual(['lost their lies']);
+    expect(conceptWords(analyseQuestion('Who lst their lies?', deaths))).toEqual(['lst', 'lies']);
+    expect(conceptWords(analyseQuestion('Who look over the station?', deaths))).toEqual(['look', 'station']);
+  });
+
   it('counts a concept once however often the question repeats it', () => {
     const analysed = analyseQuestion('TTP, the Pakistani Taliban: TTP?', lookup);
     expect(analysed.concepts).toHaveLength(1);
