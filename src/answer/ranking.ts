@@ -2,6 +2,7 @@ import type { SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
+import { stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { Highlight } from './types.js';
@@ -228,17 +229,27 @@ function allowedSlips(word: string, options: RankingOptions): number {
 
 /**
  * Where each concept occurs in a passage's tokens. A several-word form matches whole for its full credit; its
- * content words found apart earn part of it ("centre" for "counter-terrorism centre").
+ * content words found apart earn part of it ("centre" for "counter-terrorism centre"). Stems are looked up in the
+ * tokens' positions rather than compared with every token.
  */
 function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly Token[], options: RankingOptions): Occurrence[] {
+  const positions = stemPositions(tokens);
+  /** The token indexes holding any stem a form's position accepts, ascending. */
+  const indexesOf = (position: ReadonlyMap<string, number>): readonly number[] => {
+    const found: number[] = [];
+    for (const stem of position.keys()) found.push(...(positions.get(stem) ?? []));
+    return position.size > 1 ? found.sort((a, b) => a - b) : found;
+  };
   const occurrences: Occurrence[] = [];
   concepts.forEach(({ forms }, concept) => {
     for (const form of forms) {
-      for (let start = 0; start + form.length <= tokens.length; start++) {
+      const [first] = form;
+      if (!first) continue;
+      for (const start of indexesOf(first)) {
+        if (start + form.length > tokens.length) break;
         let credit = 1;
-        for (const [offset, position] of form.entries()) {
-          credit = Math.min(credit, position.get(tokens[start + offset]!.stem) ?? 0);
-          if (credit === 0) break;
+        for (let offset = 0; offset < form.length && credit > 0; offset++) {
+          credit = Math.min(credit, form[offset]!.get(tokens[start + offset]!.stem) ?? 0);
         }
         if (credit > 0) {
           const lastToken = start + form.length - 1;
@@ -246,11 +257,16 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
         }
       }
       if (form.length < 2) continue;
-      const contentPositions = form.filter((position) => ![...position.keys()].every(isStopStem));
+      const contentPositions = form.filter((position) => [...position.keys()].some((stem) => !isStopStem(stem)));
       const head = contentPositions.at(-1);
-      for (const [tokenIndex, token] of tokens.entries()) {
-        const position = contentPositions.find((candidate) => candidate.has(token.stem));
-        if (!position) continue;
+      // Each token counts for the first content position accepting its stem; tokens are taken in order.
+      const partOfToken = new Map<number, ReadonlyMap<string, number>>();
+      for (const position of contentPositions) {
+        for (const tokenIndex of indexesOf(position)) if (!partOfToken.has(tokenIndex)) partOfToken.set(tokenIndex, position);
+      }
+      for (const tokenIndex of [...partOfToken.keys()].sort((a, b) => a - b)) {
+        const position = partOfToken.get(tokenIndex)!;
+        const token = tokens[tokenIndex]!;
         // English puts the head of a noun phrase last: "centre" says more of "counter-terrorism centre" than "counter".
         const share = position === head ? 1 : 1 / contentPositions.length;
         const credit = position.get(token.stem)! * options.partialCredit * share;

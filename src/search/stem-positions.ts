@@ -1,0 +1,22 @@
+import type { Token } from './analyzer.js';
+
+/** Keyed by the token list itself: a list lives as long as PassageIndex.tokensOf keeps its passage. */
+const positionsByTokens = new WeakMap<readonly Token[], ReadonlyMap<string, readonly number[]>>();
+
+/**
+ * Where each stem occurs in a list of tokens: token indexes, ascending. Re-ranking looks a question's stems up
+ * here instead of scanning every token of every candidate passage for each of them; the map is built once per
+ * list and kept with it.
+ */
+export function stemPositions(tokens: readonly Token[]): ReadonlyMap<string, readonly number[]> {
+  const known = positionsByTokens.get(tokens);
+  if (known) return known;
+  const positions = new Map<string, number[]>();
+  tokens.forEach((token, index) => {
+    const indexes = positions.get(token.stem);
+    if (indexes) indexes.push(index);
+    else positions.set(token.stem, [index]);
+  });
+  positionsByTokens.set(tokens, positions);
+  return positions;
+}
