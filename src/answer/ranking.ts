@@ -66,6 +66,8 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
 /** A concept made concrete against the corpus: which stems express it, and how much it weighs. */
 interface ResolvedConcept {
   readonly weight: number;
+  /** Whether the corpus holds any of the concept's forms whole. */
+  readonly inCorpus: boolean;
   /** Each form is a sequence of positions; each position accepts some stems, each with a credit. */
   readonly forms: readonly (readonly ReadonlyMap<string, number>[])[];
 }
@@ -118,7 +120,9 @@ export function rankQuotes(
       const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
       const cue = hasCue(question.cue, passage.text.slice(start, end)) ? cueWeight : 0;
       const found = [...inside, ...referred];
-      const focusMissing = question.focus !== undefined && !found.some((o) => o.concept === question.focus);
+      const focusMissing =
+        (question.focus !== undefined && !found.some((o) => o.concept === question.focus)) ||
+        (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
       const share = (coveredWeight(concepts, found, options) + cue) / totalWeight;
       // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
       const coverage = share * (focusMissing ? options.focusMissingFactor : 1);
@@ -218,7 +222,7 @@ function resolveConcept(concept: Concept, questionText: string, index: PassageIn
   const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
   const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);
   const rarity = rated.reduce((sum, word) => sum + englishRarity(word), 0) / Math.max(rated.length, 1);
-  return { weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf, forms };
+  return { weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf, inCorpus: presentIdfs.length > 0, forms };
 }
 
 /** How many typing slips a word may hold and still match: none below `fuzzyMinLength` letters. */

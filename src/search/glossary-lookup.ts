@@ -60,7 +60,11 @@ export class GlossaryLookup {
         (token.word.length >= SLIP_MIN_LENGTH &&
           !isEnglishWord(token.word) &&
           Math.min(typingDistance(token.word, word, 1), typingDistance(token.word, stem, 1)) <= 1));
+    // Stems can join words a glossary keeps apart ("attackers" and "attacks" are both "attack"): among terms of
+    // the same length, one the question spells out wins over one it only shares stems with.
+    let stemOnly: { length: number; group: AliasGroup; stems: readonly string[] } | undefined;
     for (const { stems, words, group } of this.terms) {
+      if (stemOnly && stems.length < stemOnly.length) break;
       // A long phrase with one word a slip off is still that phrase, even when the slip makes another word
       // ("lost their lies"): a whole phrase seldom comes that close by chance.
       let slips = words.join(' ').length >= PHRASE_SLIP_MIN_LENGTH ? 1 : 0;
@@ -71,9 +75,11 @@ export class GlossaryLookup {
         slips--;
         return typingDistance(token.word, words[offset]!, 1) <= 1;
       });
-      if (phraseMatches) return { length: stems.length, group, stems };
+      if (!phraseMatches) continue;
+      if (words.every((word, offset) => tokens[index + offset]!.word === word)) return { length: stems.length, group, stems };
+      stemOnly ??= { length: stems.length, group, stems };
     }
-    return undefined;
+    return stemOnly;
   }
 
   /**

@@ -34,10 +34,19 @@ export interface AnalysedQuestion {
    * "group" in "Which group…". A quote that lacks it does not answer, whatever else it shares.
    */
   readonly focus?: number | undefined;
+  /**
+   * The concept a "what is the X…" or "who was the X…" question asks about: "capital" in "What is the capital
+   * of Khyber Pakhtunkhwa?". A corpus that never mentions it does not answer, whatever else it shares.
+   */
+  readonly subject?: number | undefined;
 }
 
 /** "how many X", "which X": X is what the answer is about ("what X" is too often "what caused"). */
 const FOCUS = /\b(?:how many|how much|which)\s+$/;
+/** "what is the X (of…)", "who was the X": X is what the question asks about. */
+const SUBJECT = /\b(?:what|who)(?:'s| is| was| are| were) the\s+$/;
+/** "What is the name of…" asks for a name, which the answer gives rather than repeats. */
+const NAMING_WORDS: ReadonlySet<string> = new Set(['name', 'names', 'term', 'terms', 'word', 'title']);
 
 const CUES: readonly [RegExp, CueKind][] = [
   [/\bhow (?:many|much)\b|\b(?:what|which) (?<slot>number)\b|\bhow old\b/, 'number'],
@@ -75,6 +84,7 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   let focus: number | undefined;
+  let subject: number | undefined;
   for (let index = 0; index < tokens.length; ) {
     const alias = glossary.matchAt(tokens, index);
     if (!alias && (isStopWord(tokens[index]!.word) || isMisspeltStopWord(tokens[index]!.word))) {
@@ -89,10 +99,14 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
     if (!seen.has(key)) {
       seen.add(key);
       const forms = group ? [own, ...group.forms.filter((form) => form.join(' ') !== own.join(' '))] : [own];
-      if (focus === undefined && FOCUS.test(normalise(text.slice(0, words[0]!.start)))) focus = concepts.length;
+      const before = normalise(text.slice(0, words[0]!.start));
+      if (focus === undefined && FOCUS.test(before)) focus = concepts.length;
+      if (subject === undefined && SUBJECT.test(before) && !(length === 1 && NAMING_WORDS.has(words[0]!.word))) {
+        subject = concepts.length;
+      }
       concepts.push({ words, forms, aliases: group });
     }
     index += length;
   }
-  return { text, concepts, cue, focus };
+  return { text, concepts, cue, focus, subject };
 }

@@ -144,6 +144,12 @@ describe('AnswerEngine on the bundled article', () => {
     expect(answer.quotes[0]?.citation.passageId).toBe('bannu-siege#p6');
   });
 
+  it('abstains when asked about a thing the article never mentions, however much else the question shares', () => {
+    for (const question of ['What is the capital of Khyber Pakhtunkhwa?', 'What is the weather in Bannu?']) {
+      expect(engine.answer(question).answered, question).toBe(false);
+    }
+  });
+
   it('abstains on questions the article does not answer, and never quotes for them', () => {
     for (const question of OFF_TOPIC) {
       const answer = engine.answer(question);

@@ -60,6 +60,20 @@ describe('analyseQuestion', () => {
     expect(conceptWords(analyseQuestion('Who look over the station?', deaths))).toEqual(['look', 'station']);
   });
 
+  it('prefers the glossary term the question spells out over one that only shares its stem', () => {
+    const attacks = new GlossaryLookup({ entries: [{ terms: ['attackers', 'militants'] }, { terms: ['attacks', 'violence'] }] });
+    expect(analyseQuestion('How many attacks were there?', attacks).concepts[0]?.aliases?.terms).toContain('violence');
+    expect(analyseQuestion('How many attackers were there?', attacks).concepts[0]?.aliases?.terms).toContain('militants');
+  });
+
+  it('names the subject of "what is the X of…", but not a word asking for a name', () => {
+    const capital = analyseQuestion('What is the capital of the province?', lookup);
+    expect(conceptWords(capital)[capital.subject!]).toBe('capital');
+    expect(analyseQuestion('Who was the leader of the TTP?', lookup).subject).toBe(0);
+    expect(analyseQuestion('What is the name of the guard?', lookup).subject).toBeUndefined();
+    expect(analyseQuestion('What caused the standoff?', lookup).subject).toBeUndefined();
+  });
+
   it('counts a concept once however often the question repeats it', () => {
     const analysed = analyseQuestion('TTP, the Pakistani Taliban: TTP?', lookup);
     expect(analysed.concepts).toHaveLength(1);
