@@ -240,9 +240,10 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
   const positions = stemPositions(tokens);
   /** The token indexes holding any stem a form's position accepts, ascending. */
   const indexesOf = (position: ReadonlyMap<string, number>): readonly number[] => {
+    if (position.size === 1) return positions.get(position.keys().next().value!) ?? [];
     const found: number[] = [];
     for (const stem of position.keys()) found.push(...(positions.get(stem) ?? []));
-    return position.size > 1 ? found.sort((a, b) => a - b) : found;
+    return found.sort((a, b) => a - b);
   };
   const occurrences: Occurrence[] = [];
   concepts.forEach(({ forms }, concept) => {
@@ -263,14 +264,13 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
       if (form.length < 2) continue;
       const contentPositions = form.filter((position) => [...position.keys()].some((stem) => !isStopStem(stem)));
       const head = contentPositions.at(-1);
-      // Each token counts for the first content position accepting its stem; tokens are taken in order.
-      const partOfToken = new Map<number, ReadonlyMap<string, number>>();
-      for (const position of contentPositions) {
-        for (const tokenIndex of indexesOf(position)) if (!partOfToken.has(tokenIndex)) partOfToken.set(tokenIndex, position);
-      }
-      for (const tokenIndex of [...partOfToken.keys()].sort((a, b) => a - b)) {
-        const position = partOfToken.get(tokenIndex)!;
+      const partIndexes = contentPositions.length === 1 ? indexesOf(head!) : contentPositions.flatMap(indexesOf).sort((a, b) => a - b);
+      for (let i = 0; i < partIndexes.length; i++) {
+        const tokenIndex = partIndexes[i]!;
+        // A stem two positions accept is found twice: it counts once, for the first.
+        if (tokenIndex === partIndexes[i - 1]) continue;
         const token = tokens[tokenIndex]!;
+        const position = contentPositions.find((candidate) => candidate.has(token.stem))!;
         // English puts the head of a noun phrase last: "centre" says more of "counter-terrorism centre" than "counter".
         const share = position === head ? 1 : 1 / contentPositions.length;
         const credit = position.get(token.stem)! * options.partialCredit * share;

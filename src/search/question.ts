@@ -66,11 +66,21 @@ function findCue(text: string): AnswerCue | undefined {
 }
 
 /** Stop words long enough that a slip in them still shows which they were ("abuot", "whcih"). */
-const LONG_STOP_WORDS = STOP_WORD_LIST.filter((word) => word.length >= 4);
+const LONG_STOP_WORDS_BY_LENGTH = new Map<number, string[]>();
+for (const word of STOP_WORD_LIST.filter((stop) => stop.length >= 4)) {
+  LONG_STOP_WORDS_BY_LENGTH.set(word.length, [...(LONG_STOP_WORDS_BY_LENGTH.get(word.length) ?? []), word]);
+}
 
-/** A word English lacks that is one slip from a stop word is that stop word, misspelt. */
+/**
+ * A word English lacks that is one slip from a stop word is that stop word, misspelt. Only stop words within a
+ * letter of its length can be one slip away, so only those are measured.
+ */
 function isMisspeltStopWord(word: string): boolean {
-  return word.length >= 4 && !isEnglishWord(word) && LONG_STOP_WORDS.some((stop) => typingDistance(word, stop, 1) <= 1);
+  if (word.length < 4 || isEnglishWord(word)) return false;
+  for (let length = word.length - 1; length <= word.length + 1; length++) {
+    if (LONG_STOP_WORDS_BY_LENGTH.get(length)?.some((stop) => typingDistance(word, stop, 1) <= 1)) return true;
+  }
+  return false;
 }
 
 /**
