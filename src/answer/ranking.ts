@@ -36,8 +36,13 @@ export interface RankingOptions {
    * share of the lighter one's weight.
    */
   readonly phraseWeight: number;
-  /** Coverage is multiplied by this when the span lacks what the question asks about ("children" in "how many children"). */
+  /**
+   * Coverage is multiplied by this when the span lacks what the question asks about ("children" in "how many
+   * children"), or its count, or when the corpus never mentions the subject of a "what is the X" question.
+   */
   readonly focusMissingFactor: number;
+  /** For "how many X", how many words before X the number may stand. */
+  readonly countReach: number;
   /** Weight of the answer the question's form asks for ("how many": a number) when it names no word for it. */
   readonly cueWeight: number;
 }
@@ -59,6 +64,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
+  countReach: 4,
   focusMissingFactor: 0.6,
   phraseWeight: 0.5,
 };
@@ -114,18 +120,34 @@ export function rankQuotes(
     const occurrences = findOccurrences(concepts, tokens.text, options);
     // What the passage refers back to counts for every span of it, at a discount, and is never highlighted.
     const referred = findOccurrences(concepts, tokens.context, options).map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+    // "How many X": the number must count X, and English puts it before ("33 hostage-takers", "15 members of
+    // the military"); "one militant" after "hostages" counts something else.
+    const countsFocus = question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined;
+    const answersCue = (start: number, end: number): boolean => {
+      const focusHere = countsFocus ? occurrences.filter((o) => o.concept === question.focus && o.start >= start && o.end <= end) : [];
+      if (focusHere.length === 0) return hasCue(question.cue, passage.text.slice(start, end));
+      // The counted word heads its phrase: "hostage" in "33 hostage-takers" counts the takers.
+      return focusHere.some((o) =>
+        passage.text[o.end] !== '-' &&
+        tokens.text
+          .slice(Math.max(0, o.firstToken - options.countReach), o.firstToken)
+          .some((token) => token.start >= start && token.end <= end && COUNT.test(token.word)),
+      );
+    };
     // Coverage says how much of the question a span answers (it becomes the confidence); adjacent concepts
     // found as a phrase only help to rank.
     const measure = (start: number, end: number): { coverage: number; value: number } => {
       const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
-      const cue = hasCue(question.cue, passage.text.slice(start, end)) ? cueWeight : 0;
+      const cue = answersCue(start, end) ? cueWeight : 0;
       const found = [...inside, ...referred];
       const focusMissing =
         (question.focus !== undefined && !found.some((o) => o.concept === question.focus)) ||
         (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
       const share = (coveredWeight(concepts, found, options) + cue) / totalWeight;
       // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
-      const coverage = share * (focusMissing ? options.focusMissingFactor : 1);
+      // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
+      const countMissing = countsFocus && cue === 0;
+      const coverage = share * (focusMissing || countMissing ? options.focusMissingFactor : 1);
       return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight };
     };
 
@@ -317,6 +339,9 @@ const NUMBER_WORDS =
 const DATE_WORDS =
   'monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|yesterday|today|tonight|ago|(?:last|next|this|that) (?:week|month|year)';
 const DURATION = `(?:\\d+|a|an|${NUMBER_WORDS}|several|many|few) (?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies))|for (?:years|decades|months|weeks|days|hours)`;
+
+/** A word that is a count: "33", "1,000", "two", "dozens". */
+const COUNT = new RegExp(`^(?:\\d[\\d,.]*|${NUMBER_WORDS})$`);
 
 /** What each kind of answer looks like in a sentence. */
 const CUE_PATTERNS: Record<CueKind, RegExp> = {

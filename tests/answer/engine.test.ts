@@ -176,6 +176,11 @@ describe('AnswerEngine on the bundled article', () => {
     expect(answer.quotes).toEqual([]);
   });
 
+  it('answers "how many X" only with a count of X: the article never numbers the hostages', () => {
+    expect(engine.answer('How many hostages were there?').answered).toBe(false);
+    expect(engine.answer('How many hostage-takers were there?').quotes[0]?.text).toContain('33 hostage-takers');
+  });
+
   it('abstains on an empty question, and on one made only of stop and question words', () => {
     expect(engine.answer('')).toMatchObject({ answered: false, quotes: [], confidence: 0, abstention: 'empty-question' });
     expect(engine.answer('   \n\t')).toMatchObject({ answered: false, abstention: 'empty-question' });

@@ -13,6 +13,7 @@ beforeAll(async () => {
         'Families were evacuated from the villages. Rescue teams evacuated 120 families by boat.',
         'The river, the river, the river and the river again flooded.',
         'The river flooded the Swat valley on Monday.',
+        'Hostages were held at the fort after one guard fell asleep.',
       ]),
     },
   });
@@ -34,6 +35,15 @@ describe('quote ranking', () => {
   it('prefers, for "how many", the sentence that holds a number', () => {
     const answer = engine.answer('How many families were evacuated?');
     expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 120 families by boat.');
+  });
+
+  it('takes, for "how many X", only a number standing before X as its count', () => {
+    // "one" counts the guard, not the hostages.
+    const [hostages] = engine.rank('How many hostages were held?');
+    expect(hostages?.passageId).toBe('history#p5');
+    expect(hostages!.coverage).toBeLessThan(0.5);
+    const [families] = engine.rank('How many families were evacuated?');
+    expect(families?.coverage).toBeGreaterThan(0.9);
   });
 
   it('ranks a passage covering every word of the question above one repeating a single word', () => {
