@@ -1,4 +1,4 @@
-import type { SentenceSpan } from '../corpus/types.js';
+import type { CorpusDocument, SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
@@ -20,7 +20,10 @@ export interface RankingOptions {
   readonly fuzzyCredit: number;
   readonly aliasCredit: number;
   readonly partialCredit: number;
-  /** Credit for a concept found only in the passages a passage refers back to ("The group…"). */
+  /**
+   * Credit for a concept found only in the passages a passage refers back to ("The group…"), or in its
+   * document's title: what a passage is about need not be repeated in it.
+   */
   readonly contextCredit: number;
   /** A two-sentence quote must cover this much more than one sentence to be chosen over it. */
   readonly twoSentencePenalty: number;
@@ -118,8 +121,12 @@ export function rankQuotes(
     const { passage } = hit.entry;
     const tokens = index.tokensOf(hit.entry);
     const occurrences = findOccurrences(concepts, tokens.text, options);
-    // What the passage refers back to counts for every span of it, at a discount, and is never highlighted.
-    const referred = findOccurrences(concepts, tokens.context, options).map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+    // What the passage refers back to, and its document's title, count for every span of it, at a discount, and
+    // are never highlighted.
+    const referred = [
+      ...findOccurrences(concepts, tokens.context, options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
+      ...findOccurrences(concepts, titleTokens(hit.entry.document), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
+    ];
     // "How many X": the number must count X, and English puts it before ("33 hostage-takers", "15 members of
     // the military"); "one militant" after "hostages" counts something else.
     const countsFocus = question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined;
@@ -180,6 +187,15 @@ export function rankQuotes(
     return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, score };
   });
   return ranked.filter((quote) => quote !== undefined).sort((a, b) => b.score - a.score);
+}
+
+const TITLE_TOKENS = new WeakMap<CorpusDocument, Token[]>();
+
+/** The tokens of a document's title, analysed once per document. */
+function titleTokens(document: CorpusDocument): Token[] {
+  let tokens = TITLE_TOKENS.get(document);
+  if (!tokens) TITLE_TOKENS.set(document, (tokens = tokenize(document.meta.title)));
+  return tokens;
 }
 
 /** The stems to ask MiniSearch for, each with the best credit it can earn; stop words are not indexed. */

@@ -63,6 +63,24 @@ describe('quote ranking', () => {
     expect(misspelt!.coverage).toBeGreaterThanOrEqual(spelt!.coverage - 0.05);
   });
 
+  it("counts what the document's title names for each of its passages, at a discount and never highlighted", async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'church.txt': documentFile({ id: 'church', title: 'Methodist Church', source: 'Wire' }, [
+          'The council meets every four years.',
+          'The Judicial Council is the highest court in the denomination.',
+        ]),
+      },
+    });
+    const titled = await AnswerEngine.build(await loadCorpus(directory));
+    const [quote] = titled.rank('What is the highest court of the Methodist Church?');
+    expect(quote?.passageId).toBe('church#p2');
+    expect(quote!.coverage).toBeGreaterThan(0.5);
+    expect(quote!.coverage).toBeLessThan(1);
+    const text = 'The Judicial Council is the highest court in the denomination.';
+    expect(quote!.highlights.map((h) => text.slice(h.start, h.end))).toEqual(['highest', 'court']);
+  });
+
   it('sorts the ranking by score, with coverages between 0 and 1', () => {
     const ranked = engine.rank('river valley families group');
     expect(ranked.length).toBeGreaterThan(1);
