@@ -31,6 +31,8 @@ export interface RankingOptions {
   readonly quoteWeight: number;
   readonly passageWeight: number;
   readonly bm25Weight: number;
+  /** A photo caption's score is multiplied by this. */
+  readonly captionFactor: number;
   /** A concept's weight: this much of its rarity in everyday English plus this much of its corpus IDF. */
   readonly rarityWeight: number;
   readonly idfWeight: number;
@@ -64,6 +66,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   quoteWeight: 1,
   passageWeight: 0.3,
   bm25Weight: 0.2,
+  captionFactor: 0.9,
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
@@ -176,10 +179,12 @@ export function rankQuotes(
       }
     }
     if (!best) return undefined;
+    // A caption describes a picture: when the article's text says as much, the text is the better citation.
     const score =
-      options.quoteWeight * best.value +
-      options.passageWeight * measure(0, passage.text.length).value +
-      options.bm25Weight * (hit.score / bestBm25);
+      (options.quoteWeight * best.value +
+        options.passageWeight * measure(0, passage.text.length).value +
+        options.bm25Weight * (hit.score / bestBm25)) *
+      (passage.kind === 'caption' ? options.captionFactor : 1);
     const { span } = best;
     const highlights = occurrences
       .filter((o) => o.start >= span.start && o.end <= span.end)

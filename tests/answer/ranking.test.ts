@@ -81,6 +81,20 @@ describe('quote ranking', () => {
     expect(quote!.highlights.map((h) => text.slice(h.start, h.end))).toEqual(['highest', 'court']);
   });
 
+  it('cites the article text before a photo caption that says as much', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'gate.txt': documentFile({ id: 'gate', title: 'Gate', source: 'Wire' }, [
+          'A guard stands at the gate [Source: Wire]',
+          'The guard at the gate was hit with a brick.',
+        ]),
+      },
+    });
+    const captioned = await AnswerEngine.build(await loadCorpus(directory));
+    expect(captioned.passage('gate#p1')?.passage.kind).toBe('caption');
+    expect(captioned.rank('What happened to the guard at the gate?').map((quote) => quote.passageId)).toEqual(['gate#p2', 'gate#p1']);
+  });
+
   it('sorts the ranking by score, with coverages between 0 and 1', () => {
     const ranked = engine.rank('river valley families group');
     expect(ranked.length).toBeGreaterThan(1);
