@@ -68,17 +68,16 @@ export function renderNotice(text: string, tone: NoticeTone, ephemeral: boolean)
 
 /** Options for `interaction.reply` / `followUp`. */
 export function toReplyOptions(message: RenderedMessage): InteractionReplyOptions {
-  return {
-    content: message.content ?? '',
-    embeds: [...message.embeds],
-    components: [...message.components],
-    allowedMentions: NO_MENTIONS,
-    ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-  };
+  return { ...messageBody(message), ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
 }
 
 /** Options for `interaction.editReply` after a deferral: visibility was fixed when deferring. */
 export function toEditOptions(message: RenderedMessage): InteractionEditReplyOptions {
+  return messageBody(message);
+}
+
+/** What every reply and edit carries, mentions always off. */
+function messageBody(message: RenderedMessage) {
   return {
     content: message.content ?? '',
     embeds: [...message.embeds],
@@ -127,11 +126,12 @@ function renderAnswer(answer: Answer, ephemeral: boolean): RenderedMessage {
   };
 }
 
-/** `Quotes 1–3 of 7 · confidence 0.83 · Question: …`: plain text (footers show no markdown), kept whole. */
+/** `Quotes 1–3 of 7 · confidence 0.83 · Question: …` (`Quote 4 of 4` for one): plain text (footers show no markdown), kept whole. */
 function answerFooter(answer: Answer): string {
-  const facts = answer.answered
-    ? `Quotes ${answer.offset + 1}–${answer.offset + answer.quotes.length} of ${answer.totalQuotes} · confidence ${answer.confidence.toFixed(2)}`
-    : 'No answer';
+  const first = answer.offset + 1;
+  const last = answer.offset + answer.quotes.length;
+  const shown = first === last ? `Quote ${first}` : `Quotes ${first}–${last}`;
+  const facts = answer.answered ? `${shown} of ${answer.totalQuotes} · confidence ${answer.confidence.toFixed(2)}` : 'No answer';
   const question = answer.question.replace(/\s+/g, ' ').trim();
   return clip(`${facts} · ${QUESTION_LABEL}${question}`, LIMITS.footer);
 }

@@ -50,6 +50,17 @@ describe('escaping article text for Discord', () => {
   });
 });
 
+describe('the answer footer', () => {
+  const footerOf = (shown: Answer): string | undefined =>
+    renderReply({ kind: 'answer', answer: shown, private: false }).embeds[0]?.footer?.text;
+
+  it('says which quotes of how many it shows, and a lone quote as one', () => {
+    const three = [quote('One.'), quote('Two.'), quote('Three.')];
+    expect(footerOf(answer(three, { totalQuotes: 5 }))).toBe('Quotes 1–3 of 5 · confidence 0.90 · Question: q?');
+    expect(footerOf(answer([quote('Five.')], { totalQuotes: 5, offset: 4 }))).toBe('Quote 5 of 5 · confidence 0.90 · Question: q?');
+  });
+});
+
 describe('rendering replies within Discord limits', () => {
   it('keeps twenty-five long quotes within the description and the 6,000 total', () => {
     const long = quote('The siege went on. '.repeat(400));
