@@ -3,27 +3,11 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { REPO_CORPUS } from '../support/bot-harness.js';
+import { childEnv } from '../support/child-env.js';
 import { DiscordEmulator } from '../support/discord-emulator.js';
 import { embedOf } from '../support/messages.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Every variable the bot reads, set explicitly so a developer's own `.env` cannot leak into the test. */
-function environment(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    CORPUS_DIR: REPO_CORPUS,
-    DISCORD_TOKEN: '',
-    DISCORD_APPLICATION_ID: '',
-    DISCORD_GUILD_ID: '',
-    DISCORD_API_BASE: '',
-    MODERATOR_ROLE_IDS: '',
-    ASK_COOLDOWN_SECONDS: '0',
-    ...overrides,
-  };
-}
 
 interface Finished {
   readonly code: number | null;
@@ -62,7 +46,7 @@ describe('npm run deploy-commands', () => {
   });
 
   const deployEnv = (overrides: Record<string, string> = {}): NodeJS.ProcessEnv =>
-    environment({
+    childEnv({
       DISCORD_TOKEN: emulator.token,
       DISCORD_APPLICATION_ID: emulator.applicationId,
       DISCORD_API_BASE: emulator.apiBase,
@@ -111,7 +95,7 @@ describe('npm start', () => {
   it('logs in, answers, logs one line per interaction, and exits 0 on SIGTERM without ever printing the token', async () => {
     const child = spawn(START[0], START[1], {
       cwd: ROOT,
-      env: environment({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase }),
+      env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collect(child);
@@ -137,7 +121,7 @@ describe('npm start', () => {
     ['missing', '', /^config: DISCORD_TOKEN is not set/],
     ['malformed', 'not-a-token', /^config: invalid environment \(see \.env\.example\): - DISCORD_TOKEN: does not look like a bot token/],
   ])('refuses a %s token with one line and no stack trace', async (_label, token, message) => {
-    const result = await run(START[0], START[1], environment({ DISCORD_TOKEN: token, DISCORD_API_BASE: emulator.apiBase }));
+    const result = await run(START[0], START[1], childEnv({ DISCORD_TOKEN: token, DISCORD_API_BASE: emulator.apiBase }));
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
@@ -146,7 +130,7 @@ describe('npm start', () => {
 
   it('says in one line that Discord refused a well-formed but wrong token, without printing it', async () => {
     const wrong = `${emulator.token.slice(0, -4)}abcd`;
-    const result = await run(START[0], START[1], environment({ DISCORD_TOKEN: wrong, DISCORD_API_BASE: emulator.apiBase }));
+    const result = await run(START[0], START[1], childEnv({ DISCORD_TOKEN: wrong, DISCORD_API_BASE: emulator.apiBase }));
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('discord: the token was refused: copy it again from the Developer Portal (your application, Bot page, Reset Token) into .env');
     expect(result.stdout + result.stderr).not.toContain(wrong);

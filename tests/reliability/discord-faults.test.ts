@@ -11,7 +11,8 @@ import { startHarness, type Harness } from '../support/bot-harness.js';
 import { DiscordEmulator, makeUser, type DispatchedInteraction } from '../support/discord-emulator.js';
 import { embedOf } from '../support/messages.js';
 import { GOOD_CORPUS } from './support/corpora.js';
-import { BOT_MAIN, Child, childEnv, TSX } from './support/processes.js';
+import { childEnv } from '../support/child-env.js';
+import { BOT_MAIN, Child, TSX } from './support/processes.js';
 
 const QUESTION = 'How many hostage-takers were killed?';
 const APOLOGY = 'Sorry, something went wrong while answering that. It has been logged; please try again.';

@@ -17,7 +17,8 @@ import { startHarness, type Harness } from '../support/bot-harness.js';
 import { makeUser } from '../support/discord-emulator.js';
 import { GOOD_CORPUS } from './support/corpora.js';
 import { expectVerbatim, expectWithinDiscordLimits, hostileText, throughUtf8 } from './support/hostile.js';
-import { Child, childEnv, CONSOLE_MAIN, TSX } from './support/processes.js';
+import { childEnv } from '../support/child-env.js';
+import { Child, CONSOLE_MAIN, TSX } from './support/processes.js';
 
 const NUM_RUNS = 150;
 

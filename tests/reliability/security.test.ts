@@ -14,7 +14,8 @@ import { DiscordEmulator, MANAGE_GUILD, makeUser, MEMBER_PERMISSIONS, snowflake,
 import { embedOf } from '../support/messages.js';
 import { BAD_CORPORA } from './support/bad-corpora.js';
 import { GOOD_CORPUS, REPO_ROOT, Scratch } from './support/corpora.js';
-import { BOT_MAIN, Child, childEnv, CONSOLE_MAIN, runToEnd, TSX, type Finished } from './support/processes.js';
+import { childEnv } from '../support/child-env.js';
+import { BOT_MAIN, Child, CONSOLE_MAIN, runToEnd, TSX, type Finished } from './support/processes.js';
 
 const ADMINISTRATOR = 1n << 3n;
 const REFUSAL = '⛔ Only moderators (Manage Server, or a moderator role) can use /reload. Nothing was changed.';

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorpusProblem } from '../../src/corpus/errors.js';
 import type { ReloadOutcome } from '../../src/library/reload-report.js';
 import { GOOD_CORPUS, REPO_ROOT } from './support/corpora.js';
-import { childEnv, CONSOLE_MAIN, runToEnd, TSX, type Finished } from './support/processes.js';
+import { childEnv } from '../support/child-env.js';
+import { CONSOLE_MAIN, runToEnd, TSX, type Finished } from './support/processes.js';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;

@@ -7,27 +7,6 @@ export const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 export const CONSOLE_MAIN = path.join(REPO_ROOT, 'src', 'console', 'main.ts');
 export const BOT_MAIN = path.join(REPO_ROOT, 'src', 'discord', 'main.ts');
 
-/**
- * Every variable the project reads, set explicitly, and a `.env` path that does not exist: a developer's own
- * `.env` or shell cannot change what a test sees.
- */
-export function childEnv(overrides: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    DOTENV_CONFIG_PATH: path.join(REPO_ROOT, 'tests', 'reliability', 'no-such.env'),
-    CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
-    MAX_CORPUS_FILE_BYTES: '',
-    DISCORD_TOKEN: '',
-    DISCORD_APPLICATION_ID: '',
-    DISCORD_GUILD_ID: '',
-    DISCORD_API_BASE: '',
-    MODERATOR_ROLE_IDS: '',
-    ASK_COOLDOWN_SECONDS: '0',
-    ...overrides,
-  };
-}
-
 export interface Finished {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -1,0 +1,25 @@
+/** The environment for running the project's real entry points as child processes in tests. */
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Every variable the project reads, set explicitly, and a `.env` path that does not exist: a developer's own
+ * `.env` or shell cannot change what a test sees.
+ */
+export function childEnv(overrides: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    DOTENV_CONFIG_PATH: path.join(REPO_ROOT, 'tests', 'no-such.env'),
+    CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
+    MAX_CORPUS_FILE_BYTES: '',
+    DISCORD_TOKEN: '',
+    DISCORD_APPLICATION_ID: '',
+    DISCORD_GUILD_ID: '',
+    DISCORD_API_BASE: '',
+    MODERATOR_ROLE_IDS: '',
+    ASK_COOLDOWN_SECONDS: '0',
+    ...overrides,
+  };
+}
