@@ -12,7 +12,7 @@ export const help: Command<Record<string, never>> = {
     description: 'What this bot knows about the Bannu siege, and how to ask',
     contexts: [InteractionContextType.Guild],
   },
-  options: z.object({}).strip() as z.ZodType<Record<string, never>>,
+  options: z.object({}).strip(),
   moderatorOnly: false,
   execute(_options, { library }) {
     return { kind: 'help', overview: overviewOf(library.current.engine), private: true };

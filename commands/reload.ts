@@ -15,7 +15,7 @@ export const reload: Command<Record<string, never>> = {
     contexts: [InteractionContextType.Guild],
     default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
   },
-  options: z.object({}).strip() as z.ZodType<Record<string, never>>,
+  options: z.object({}).strip(),
   moderatorOnly: true,
   async execute(_options, { library }) {
     return { kind: 'reload', outcome: await library.reload(), private: true };

@@ -328,7 +328,7 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
 function coveredWeight(concepts: readonly ResolvedConcept[], occurrences: readonly Occurrence[], options: RankingOptions): number {
   const credits = new Map<number, { whole: number; parts: Map<ReadonlyMap<string, number>, number> }>();
   for (const o of occurrences) {
-    const entry = credits.get(o.concept) ?? { whole: 0, parts: new Map() };
+    const entry = credits.get(o.concept) ?? { whole: 0, parts: new Map<ReadonlyMap<string, number>, number>() };
     if (o.part) entry.parts.set(o.part, Math.max(entry.parts.get(o.part) ?? 0, o.credit));
     else entry.whole = Math.max(entry.whole, o.credit);
     credits.set(o.concept, entry);

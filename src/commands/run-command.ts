@@ -31,7 +31,7 @@ export async function runCommand<Options>(
   try {
     return await command.execute(parsed.data, context);
   } catch (error) {
-    hooks.onError?.(error, command as Command);
+    hooks.onError?.(error, command);
     return {
       kind: 'notice',
       tone: 'error',

@@ -2,7 +2,6 @@
  * Issue 5, load: reloads under a stream of questions (in-process and through discord.js and the emulator), the
  * event loop's longest delay while large corpora are rebuilt, and concurrent reloads.
  */
-import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ask } from '../../commands/ask.js';
@@ -76,7 +75,7 @@ describe('reload under load', () => {
         failures.push(`${question}: ${reply.kind}`);
         return;
       }
-      const i = VERSION_QUESTIONS.indexOf(question as (typeof VERSION_QUESTIONS)[number]);
+      const i = VERSION_QUESTIONS.indexOf(question);
       const asA = JSON.stringify(reply.answer) === JSON.stringify(expected.a[i]);
       const asB = JSON.stringify(reply.answer) === JSON.stringify(expected.b[i]);
       if (asA) seen.a += 1;

@@ -37,7 +37,8 @@ describe('/reload is for moderators only, checked at run time', () => {
     const interaction = harness.emulator.chatInput('reload', {}, { user: makeUser('someone'), ...actor });
     const reply = await harness.emulator.waitForReply(interaction.id, 20_000);
     const allowed = harness.library.current.version === before + 1;
-    return { allowed, text: reply.body['content'] ? String(reply.body['content']) : (embedOf(reply).title ?? '') };
+    const content = reply.body['content'];
+    return { allowed, text: typeof content === 'string' && content !== '' ? content : (embedOf(reply).title ?? '') };
   }
 
   it('refused for a member with the usual permissions and no role', async () => {

@@ -527,13 +527,13 @@ export class DiscordEmulator {
   #onGatewayMessage(socket: WebSocket, raw: RawData): void {
     let payload: { op: number; d: unknown };
     try {
-      payload = JSON.parse(raw.toString()) as { op: number; d: unknown };
+      payload = JSON.parse(textOf(raw)) as { op: number; d: unknown };
     } catch {
       socket.close(4002, 'Error while decoding payload');
       return;
     }
     this.gatewayReceived.push(payload);
-    switch (payload.op) {
+    switch (payload.op as GatewayOpcodes) {
       case GatewayOpcodes.Heartbeat:
         socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
         break;
@@ -756,7 +756,7 @@ export class DiscordEmulator {
         return;
       case 'PUT applications/:/guilds/:/commands':
         authorized();
-        sendJson(response, 200, this.#registerCommands(segments[1]!, segments[3]!, body));
+        sendJson(response, 200, this.#registerCommands(segments[1]!, segments[3], body));
         return;
       case 'POST interactions/:/:/callback':
         this.#interactionCallback(segments[1]!, segments[2]!, query, body, response);
@@ -989,11 +989,17 @@ function messageBody(body: unknown): Record<string, unknown> {
   return body;
 }
 
+/** A gateway frame's text, whichever form `ws` delivers it in. */
+function textOf(raw: RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw).toString('utf8');
+}
+
 /** The fields of a message body that become fields of the stored message. */
 function toMessageFields(data: Record<string, unknown>): Partial<APIMessage> {
   const fields: Record<string, unknown> = {};
   for (const key of ['content', 'embeds', 'components', 'flags'] as const) if (key in data) fields[key] = data[key];
-  return fields as Partial<APIMessage>;
+  return fields;
 }
 
 // ---------------------------------------------------------------- Discord's validation
