@@ -31,6 +31,11 @@ export interface RankingOptions {
   readonly quoteWeight: number;
   readonly passageWeight: number;
   readonly bm25Weight: number;
+  /**
+   * News tells the heart of a story first: a passage at the start of its document scores this much more, one at
+   * the end nothing, so that "What happened in Bannu?" gets the lead rather than a later detail.
+   */
+  readonly leadWeight: number;
   /** A photo caption's score is multiplied by this. */
   readonly captionFactor: number;
   /** A concept's weight: this much of its rarity in everyday English plus this much of its corpus IDF. */
@@ -67,6 +72,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   passageWeight: 0.3,
   bm25Weight: 0.2,
   captionFactor: 0.9,
+  leadWeight: 0.05,
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
@@ -183,7 +189,8 @@ export function rankQuotes(
     const score =
       (options.quoteWeight * best.value +
         options.passageWeight * measure(0, passage.text.length).value +
-        options.bm25Weight * (hit.score / bestBm25)) *
+        options.bm25Weight * (hit.score / bestBm25) +
+        options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
       (passage.kind === 'caption' ? options.captionFactor : 1);
     const { span } = best;
     const highlights = occurrences

@@ -132,6 +132,11 @@ describe('AnswerEngine on the bundled article', () => {
     expect(answer.quotes[0]?.text).toContain('remote north-western Bannu district');
   });
 
+  it('answers a broad question with the story\'s lead rather than a later detail: "What happened in Bannu?"', () => {
+    const answer = engine.answer('What happened in Bannu?');
+    expect(answer.quotes[0]?.citation.passageId).toBe('bannu-siege#p3');
+  });
+
   it('still answers a question with typos: "hostge takers were kiled"', () => {
     const answer = engine.answer('hostge takers were kiled');
     expect(answer.answered).toBe(true);
