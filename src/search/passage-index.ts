@@ -164,15 +164,77 @@ export class PassageIndex {
    * The passages that contain any of the weighted stems, best BM25 score first. In a large corpus, stems found
    * in more than `COMMON_STEM_SHARE` of the passages are left out of the search (they would make MiniSearch score
    * most of the corpus while barely moving the order) unless nothing rarer is asked; the ranking that follows still
-   * counts them.
+   * counts them. When the stems asked are in more than `FULL_SEARCH_MAX_PASSAGES` passages in all, MiniSearch scores
+   * only the passages likeliest to come first (see {@link PassageIndex.likeliestPassages}).
    */
   find(weights: ReadonlyMap<string, number>, limit: number): PassageHit[] {
     const common = Math.max(COMMON_STEM_MIN_PASSAGES, COMMON_STEM_SHARE * this.entries.length);
     const rare = [...weights.keys()].filter((stem) => this.documentFrequency(stem) <= common);
     const asked = rare.length > 0 ? rare : [...weights.keys()];
     if (asked.length === 0) return [];
-    const results = this.search.search(asked.join(' '), { boostTerm: (term) => weights.get(term) ?? 1 });
+    const query = asked.join(' ');
+    const boostTerm = (term: string): number => weights.get(term) ?? 1;
+    const passagesAsked = asked.reduce((sum, stem) => sum + this.documentFrequency(stem), 0);
+    const scored = passagesAsked > FULL_SEARCH_MAX_PASSAGES ? this.likeliestPassages(query, asked, boostTerm) : undefined;
+    const results = this.search.search(query, { boostTerm, boostDocument: scored && ((id: number) => (scored(id) ? 1 : 0)) });
     return results.slice(0, limit).map((result) => ({ entry: this.entries[result.id as number]!, score: result.score }));
+  }
+
+  /**
+   * Per passage, while `likeliestPassages` runs: the summed weight of the stems it holds, and the number of the last
+   * stem counted (numbered from 1; a question asks far fewer than 65,535 stems).
+   */
+  private heldWeight: Float64Array | undefined;
+  private lastStemHeld: Uint16Array | undefined;
+
+  /**
+   * The `SCORED_PASSAGES` or so passages likeliest to score best: by the summed weight (boost × IDF, BM25 without
+   * the term counts) of the stems each holds. MiniSearch walks the stems' passages and its `boostDocument` adds them
+   * up, declining each: most of a search's time is the result it builds for every passage it scores. The passages
+   * chosen then get their exact BM25 scores.
+   */
+  private likeliestPassages(query: string, stems: readonly string[], boostTerm: (stem: string) => number): (id: number) => boolean {
+    const heldWeight = (this.heldWeight ??= new Float64Array(this.entries.length));
+    const lastStemHeld = (this.lastStemHeld ??= new Uint16Array(this.entries.length));
+    const stemNumbers = new Map(stems.map((stem, i) => [stem, i + 1]));
+    const passages = this.entries.length;
+    const stemWeights = stems.map((stem) => {
+      const frequency = this.documentFrequency(stem);
+      return boostTerm(stem) * Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
+    });
+    const touched: number[] = [];
+    // MiniSearch goes through the stems one after another: look each up once, not once per passage.
+    let stem = '';
+    let stemNumber = 0;
+    let stemWeight = 0;
+    this.search.search(query, {
+      boostDocument: (id: number, passageStem: string) => {
+        if (passageStem !== stem) {
+          stem = passageStem;
+          stemNumber = stemNumbers.get(stem)!;
+          stemWeight = stemWeights[stemNumber - 1]!;
+        }
+        // Called for each field holding the stem: count the stem once.
+        if (lastStemHeld[id] !== stemNumber) {
+          if (lastStemHeld[id] === 0) touched.push(id);
+          lastStemHeld[id] = stemNumber;
+          heldWeight[id] = heldWeight[id]! + stemWeight;
+        }
+        return 0;
+      },
+    });
+    const weightsHeld = new Float64Array(touched.length);
+    touched.forEach((id, i) => {
+      weightsHeld[i] = heldWeight[id]!;
+    });
+    const least = weightsHeld.sort()[Math.max(0, touched.length - SCORED_PASSAGES)] ?? 0;
+    const chosen = new Set<number>();
+    for (const id of touched) {
+      if (heldWeight[id]! >= least) chosen.add(id);
+      heldWeight[id] = 0;
+      lastStemHeld[id] = 0;
+    }
+    return (id) => chosen.has(id);
   }
 }
 
@@ -182,3 +244,10 @@ const RECENT_TOKENS_LIMIT = 2000;
 /** Stems in more passages than this share, and than `COMMON_STEM_MIN_PASSAGES`, are too common to search for. */
 const COMMON_STEM_SHARE = 0.02;
 const COMMON_STEM_MIN_PASSAGES = 200;
+
+/**
+ * Above this many passages for the stems asked (each stem's passages counted), MiniSearch scores only the
+ * `SCORED_PASSAGES` likeliest: scoring tens of thousands took it hundreds of milliseconds at 100,000 passages.
+ */
+const FULL_SEARCH_MAX_PASSAGES = 2000;
+const SCORED_PASSAGES = 1000;

@@ -65,6 +65,20 @@ describe('PassageIndex on a large corpus', () => {
     expect(large.find(new Map([[stemWord('river'), 1]]), 500)).toHaveLength(400);
   });
 
+  it('when the stems asked are in very many passages, scores only those holding the weightiest of them', async () => {
+    // Every passage holds "river"; odd ones "town"; those not divisible by three "rain": 2,000 hold all three.
+    const paragraphs = Array.from({ length: 6000 }, (_, i) => `The river rose on day ${i}${i % 2 ? ' near the town' : ''}${i % 3 ? ' after rain' : ''}.`);
+    const directory = await makeCorpus({
+      documents: { 'rivers.txt': documentFile({ id: 'rivers', title: 'Rivers', source: 'Wire' }, paragraphs) },
+    });
+    const large = await PassageIndex.build(await loadCorpus(directory), { sliceMilliseconds: 5 });
+    const hits = large.find(new Map([[stemWord('river'), 1], [stemWord('town'), 1], [stemWord('rain'), 1]]), 6000);
+    expect(hits).toHaveLength(2000);
+    expect(hits.every((hit) => hit.entry.passage.text.includes('town') && hit.entry.passage.text.includes('rain'))).toBe(true);
+    // The next search starts afresh.
+    expect(large.find(new Map([[stemWord('river'), 1], [stemWord('town'), 1]]), 6000)).toHaveLength(3000);
+  }, 60_000);
+
   it('keeps the tokens of a passage it was asked about, and gives the same tokens again', () => {
     const entry = index.get('flood#p1')!;
     const first = index.tokensOf(entry);
