@@ -51,16 +51,20 @@ export function normalise(text: string): string {
   return folded;
 }
 
-function stripPossessive(word: string): string {
-  return word.endsWith("'s") ? word.slice(0, -2) : word.replace(/'$/, '');
+/** The word without a possessive ending or apostrophes: "taliban's" is "taliban", "don't" is "dont". */
+function withoutApostrophes(word: string): string {
+  // Most words have none: skip the string work for them (tokenizing is most of indexing and of re-ranking).
+  if (!word.includes("'")) return word;
+  return (word.endsWith("'s") ? word.slice(0, -2) : word.replace(/'$/, '')).replace(/'/g, '');
 }
 
 /** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
 export function tokenize(text: string): Token[] {
   const normalised = normalise(text);
   const tokens: Token[] = [];
-  for (const match of normalised.matchAll(WORD)) {
-    const word = stripPossessive(match[0]).replace(/'/g, '');
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(normalised); match !== null; match = WORD.exec(normalised)) {
+    const word = withoutApostrophes(match[0]);
     if (word.length === 0) continue;
     const start = match.index;
     tokens.push({ stem: stemWord(word), word, start, end: start + match[0].length });
@@ -71,10 +75,13 @@ export function tokenize(text: string): Token[] {
 /** Stemming dominates indexing time and words repeat: stems are remembered, up to a bound. */
 const STEM_CACHE_LIMIT = 200_000;
 const stemCache = new Map<string, string>();
+const DIGIT_ZERO = 48;
+const DIGIT_NINE = 57;
 
 /** The Porter stem of a normalised word; numbers and times are kept as they are. */
 export function stemWord(word: string): string {
-  if (/^\d/.test(word)) return word;
+  const first = word.charCodeAt(0);
+  if (first >= DIGIT_ZERO && first <= DIGIT_NINE) return word;
   let stem = stemCache.get(word);
   if (stem === undefined) {
     if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
