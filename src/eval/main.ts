@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     typos: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
+    questions: { type: 'string' },
     seed: { type: 'string', default: '2022' },
   },
 });
@@ -152,7 +153,8 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const library = await Library.load(config.CORPUS_DIR);
   const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
-  const questions = (await readFile(path.join(args.data, 'questions.jsonl'), 'utf8'))
+  const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
+  const questions = (await readFile(questionFile, 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as DevQuestion);
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
   const results = await runDev(context, questions);
   if (!args.quiet) printMisses(results);
   const dev = score(results);
-  printDev(`Development questions (${questions.length}, corpus ${library.directory})`, dev);
+  printDev(`Questions from ${questionFile} (${questions.length}, corpus ${library.directory})`, dev);
 
   if (args.typos) {
     const random = seededRandom(Number(args.seed));
