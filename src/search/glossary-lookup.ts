@@ -24,7 +24,13 @@ export interface AliasGroup {
  */
 export class GlossaryLookup {
   /** Every term of every entry, longest first. */
-  private readonly terms: { readonly stems: readonly string[]; readonly words: readonly string[]; readonly group: AliasGroup }[] = [];
+  private readonly terms: {
+    readonly stems: readonly string[];
+    readonly words: readonly string[];
+    readonly group: AliasGroup;
+    /** How many of its words may be a slip off (see `PHRASE_SLIP_MIN_LENGTH`). */
+    readonly phraseSlips: number;
+  }[] = [];
   private readonly groupsByHead = new Map<string, Set<AliasGroup>>();
 
   constructor(glossary: Glossary) {
@@ -35,7 +41,8 @@ export class GlossaryLookup {
       for (const tokens of tokenized) {
         const stems = tokens.map((token) => token.stem);
         if (stems.length === 0) continue;
-        this.terms.push({ stems, words: tokens.map((token) => token.word), group });
+        const words = tokens.map((token) => token.word);
+        this.terms.push({ stems, words, group, phraseSlips: words.join(' ').length >= PHRASE_SLIP_MIN_LENGTH ? 1 : 0 });
         const head = stems.findLast((stem) => !isStopStem(stem));
         if (stems.length > 1 && head !== undefined) {
           this.groupsByHead.set(head, (this.groupsByHead.get(head) ?? new Set()).add(group));
@@ -63,18 +70,22 @@ export class GlossaryLookup {
     // Stems can join words a glossary keeps apart ("attackers" and "attacks" are both "attack"): among terms of
     // the same length, one the question spells out wins over one it only shares stems with.
     let stemOnly: { length: number; group: AliasGroup; stems: readonly string[] } | undefined;
-    for (const { stems, words, group } of this.terms) {
+    for (const { stems, words, group, phraseSlips } of this.terms) {
       if (stemOnly && stems.length < stemOnly.length) break;
       // A long phrase with one word a slip off is still that phrase, even when the slip makes another word
-      // ("lost their lies"): a whole phrase seldom comes that close by chance.
-      let slips = words.join(' ').length >= PHRASE_SLIP_MIN_LENGTH ? 1 : 0;
-      const phraseMatches = stems.every((stem, offset) => {
+      // ("lost their lies"): a whole phrase seldom comes that close by chance. A loop, not a callback per term:
+      // every term is tried at every word of every question.
+      let slips = phraseSlips;
+      let phraseMatches = true;
+      for (let offset = 0; offset < stems.length && phraseMatches; offset++) {
         const token = tokens[index + offset];
-        if (matches(token, stem, words[offset]!)) return true;
-        if (slips === 0 || token === undefined || token.word.length < PHRASE_SLIP_MIN_WORD) return false;
-        slips--;
-        return typingDistance(token.word, words[offset]!, 1) <= 1;
-      });
+        if (matches(token, stems[offset]!, words[offset]!)) continue;
+        if (slips === 0 || token === undefined || token.word.length < PHRASE_SLIP_MIN_WORD) phraseMatches = false;
+        else {
+          slips--;
+          phraseMatches = typingDistance(token.word, words[offset]!, 1) <= 1;
+        }
+      }
       if (!phraseMatches) continue;
       if (words.every((word, offset) => tokens[index + offset]!.word === word)) return { length: stems.length, group, stems };
       stemOnly ??= { length: stems.length, group, stems };
