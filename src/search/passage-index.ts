@@ -75,6 +75,8 @@ export class PassageIndex {
   ) {}
 
   private readonly recentTokens = new Map<string, { readonly text: readonly Token[]; readonly context: readonly Token[] }>();
+  /** Passages asked about once since their tokens were last kept (cleared when it reaches `ASKED_ONCE_LIMIT`). */
+  private readonly askedOnce = new Set<string>();
 
   /** Indexes every passage of a corpus, yielding to the event loop between slices so a reload never stalls it. */
   static build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
@@ -128,7 +130,9 @@ export class PassageIndex {
 
   /**
    * The tokens of a passage's text and of its context, for re-ranking. Kept for the passages asked about most
-   * recently: re-analysing the same candidates for every question was most of the time an answer took.
+   * recently: re-analysing the same candidates for every question was most of the time an answer took. A passage
+   * is kept from its second request on: in a large corpus most candidates come up once, and keeping their tokens
+   * only filled the old generation with garbage, making every garbage collection slower.
    */
   tokensOf(entry: IndexedPassage): { readonly text: readonly Token[]; readonly context: readonly Token[] } {
     const cached = this.recentTokens.get(entry.passage.id);
@@ -138,6 +142,11 @@ export class PassageIndex {
       return cached;
     }
     const tokens = { text: tokenize(entry.passage.text), context: entry.context === undefined ? [] : tokenize(entry.context) };
+    if (!this.askedOnce.delete(entry.passage.id)) {
+      if (this.askedOnce.size >= ASKED_ONCE_LIMIT) this.askedOnce.clear();
+      this.askedOnce.add(entry.passage.id);
+      return tokens;
+    }
     if (this.recentTokens.size >= RECENT_TOKENS_LIMIT) this.recentTokens.delete(this.recentTokens.keys().next().value!);
     this.recentTokens.set(entry.passage.id, tokens);
     return tokens;
@@ -240,6 +249,8 @@ export class PassageIndex {
 
 /** How many passages' tokens `tokensOf` keeps: a few questions' worth of candidates, a few MB. */
 const RECENT_TOKENS_LIMIT = 2000;
+/** How many passages asked about once `tokensOf` remembers, waiting for a second request. */
+const ASKED_ONCE_LIMIT = 20_000;
 
 /** Stems in more passages than this share, and than `COMMON_STEM_MIN_PASSAGES`, are too common to search for. */
 const COMMON_STEM_SHARE = 0.02;
