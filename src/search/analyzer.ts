@@ -44,6 +44,12 @@ export function normalise(text: string): string {
   if (ASCII_ONLY.test(text)) return text.toLowerCase();
   let folded = '';
   for (const char of text) {
+    // Most characters are ASCII even here: they fold to their lower case (the backquote, an apostrophe, excepted)
+    // without decomposing each, which was a third of the time indexing spent analysing.
+    if (char <= '\x7f' && char !== '`') {
+      folded += char.toLowerCase();
+      continue;
+    }
     const plain = char.normalize('NFKD').replace(COMBINING_MARKS, '').replace(CURLY_APOSTROPHES, "'").toLowerCase();
     // A character that folds to a different length would shift every offset after it: keep the original instead.
     folded += plain.length === char.length ? plain : char.toLowerCase().length === char.length ? char.toLowerCase() : char;

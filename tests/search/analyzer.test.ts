@@ -22,6 +22,24 @@ describe('normalise', () => {
     expect(normalise('country’s ‘shared’ border')).toBe("country's 'shared' border");
   });
 
+  it('folds any string as decomposing every character does', () => {
+    const reference = (text: string): string =>
+      [...text]
+        .map((char) => {
+          const plain = char.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[‘’ʼ`´]/g, "'").toLowerCase();
+          return plain.length === char.length ? plain : char.toLowerCase().length === char.length ? char.toLowerCase() : char;
+        })
+        .join('');
+    const piece = fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('`', 'É', 'Ḳhyber', 'ﬁ', 'İ', '’s', 'ABC xyz'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = `é${pieces.join('')}`;
+        expect(normalise(text)).toBe(reference(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps the length of any string, so offsets into it are offsets into the original', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => normalise(text).length === text.length),
