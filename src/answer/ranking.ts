@@ -32,8 +32,8 @@ export interface RankingOptions {
   readonly passageWeight: number;
   readonly bm25Weight: number;
   /**
-   * News tells the heart of a story first: a passage at the start of its document scores this much more, one at
-   * the end nothing, so that "What happened in Bannu?" gets the lead rather than a later detail.
+   * News tells the heart of a story first: a passage at the start of its document scores this much more, the last
+   * of n passages 1/n of it, so that "What happened in Bannu?" gets the lead rather than a later detail.
    */
   readonly leadWeight: number;
   /** A photo caption's score is multiplied by this. */
