@@ -2,7 +2,7 @@ import type { CorpusDocument, SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
 import type { PassageIndex } from '../search/passage-index.js';
-import { stemPositions } from '../search/stem-positions.js';
+import { knownStemPositions, positionsOfStems, stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { Highlight } from './types.js';
@@ -125,16 +125,21 @@ export function rankQuotes(
   if (concepts.length === 0) return [];
 
   const hits = index.find(searchWeights(concepts), options.candidates);
+  // The stems any concept's forms accept: in a passage whose stem positions are not kept, only these are looked for.
+  const asked = new Set(concepts.flatMap(({ forms }) => forms.flatMap((form) => form.flatMap((position) => [...position.keys()]))));
+  const positionsIn = (tokens: readonly Token[]): ReadonlyMap<string, readonly number[]> =>
+    knownStemPositions(tokens) ?? positionsOfStems(tokens, asked);
   const bestBm25 = hits[0]?.score ?? 1;
   const ranked = hits.map((hit) => {
     const { passage } = hit.entry;
     const tokens = index.tokensOf(hit.entry);
-    const occurrences = findOccurrences(concepts, tokens.text, options);
+    const occurrences = findOccurrences(concepts, tokens.text, positionsIn(tokens.text), options);
     // What the passage refers back to, and its document's title, count for every span of it, at a discount, and
     // are never highlighted.
+    const title = titleTokens(hit.entry.document);
     const referred = [
-      ...findOccurrences(concepts, tokens.context, options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
-      ...findOccurrences(concepts, titleTokens(hit.entry.document), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
+      ...findOccurrences(concepts, tokens.context, positionsIn(tokens.context), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
+      ...findOccurrences(concepts, title, stemPositions(title), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
     ];
     // "How many X": the number must count X, and English puts it before ("33 hostage-takers", "15 members of
     // the military"); "one militant" after "hostages" counts something else.
@@ -283,11 +288,16 @@ function allowedSlips(word: string, options: RankingOptions): number {
 
 /**
  * Where each concept occurs in a passage's tokens. A several-word form matches whole for its full credit; its
- * content words found apart earn part of it ("centre" for "counter-terrorism centre"). Stems are looked up in the
- * tokens' positions rather than compared with every token.
+ * content words found apart earn part of it ("centre" for "counter-terrorism centre"). Stems are looked up in
+ * `positions`, the tokens' positions of (at least) every stem the concepts' forms accept, rather than compared with
+ * every token.
  */
-function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly Token[], options: RankingOptions): Occurrence[] {
-  const positions = stemPositions(tokens);
+function findOccurrences(
+  concepts: readonly ResolvedConcept[],
+  tokens: readonly Token[],
+  positions: ReadonlyMap<string, readonly number[]>,
+  options: RankingOptions,
+): Occurrence[] {
   /** The token indexes holding any stem a form's position accepts, ascending. */
   const indexesOf = (position: ReadonlyMap<string, number>): readonly number[] => {
     if (position.size === 1) return positions.get(position.keys().next().value!) ?? [];
@@ -312,7 +322,7 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
         }
       }
       if (form.length < 2) continue;
-      const contentPositions = form.filter((position) => [...position.keys()].some((stem) => !isStopStem(stem)));
+      const contentPositions = contentPositionsOf(form);
       const head = contentPositions.at(-1);
       const partIndexes = contentPositions.length === 1 ? indexesOf(head!) : contentPositions.flatMap(indexesOf).sort((a, b) => a - b);
       for (let i = 0; i < partIndexes.length; i++) {
@@ -329,6 +339,18 @@ function findOccurrences(concepts: readonly ResolvedConcept[], tokens: readonly 
     }
   });
   return occurrences;
+}
+
+const CONTENT_POSITIONS = new WeakMap<readonly ReadonlyMap<string, number>[], readonly ReadonlyMap<string, number>[]>();
+
+/** The positions of a several-word form that accept a content word, worked out once per form. */
+function contentPositionsOf(form: readonly ReadonlyMap<string, number>[]): readonly ReadonlyMap<string, number>[] {
+  let positions = CONTENT_POSITIONS.get(form);
+  if (!positions) {
+    positions = form.filter((position) => [...position.keys()].some((stem) => !isStopStem(stem)));
+    CONTENT_POSITIONS.set(form, positions);
+  }
+  return positions;
 }
 
 /** The weight of the concepts covered: each by its best whole match, or by the distinct parts found. */

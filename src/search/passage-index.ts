@@ -4,6 +4,7 @@ import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
 import { contentTokens, tokenize, type Token } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
+import { stemPositions } from './stem-positions.js';
 
 /** A passage with the document it belongs to. */
 export interface IndexedPassage {
@@ -173,6 +174,9 @@ export class PassageIndex {
       return tokens;
     }
     if (this.recentTokens.size >= RECENT_TOKENS_LIMIT) this.recentTokens.delete(this.recentTokens.keys().next().value!);
+    // Kept tokens are mapped stem → positions once, for every question that asks about the passage again.
+    stemPositions(tokens.text);
+    stemPositions(tokens.context);
     this.recentTokens.set(entry.passage.id, tokens);
     return tokens;
   }

@@ -20,3 +20,24 @@ export function stemPositions(tokens: readonly Token[]): ReadonlyMap<string, rea
   positionsByTokens.set(tokens, positions);
   return positions;
 }
+
+/** The positions `stemPositions` has already worked out for a list of tokens, if any. */
+export function knownStemPositions(tokens: readonly Token[]): ReadonlyMap<string, readonly number[]> | undefined {
+  return positionsByTokens.get(tokens);
+}
+
+/**
+ * Where each of `stems` occurs in a list of tokens (token indexes, ascending; stems absent are left out), not kept:
+ * for a passage seen once, looking for the few stems a question asks is cheaper than mapping every stem it holds.
+ */
+export function positionsOfStems(tokens: readonly Token[], stems: ReadonlySet<string>): ReadonlyMap<string, readonly number[]> {
+  const positions = new Map<string, number[]>();
+  for (let index = 0; index < tokens.length; index++) {
+    const { stem } = tokens[index]!;
+    if (!stems.has(stem)) continue;
+    const indexes = positions.get(stem);
+    if (indexes) indexes.push(index);
+    else positions.set(stem, [index]);
+  }
+  return positions;
+}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/search/analyzer.js';
-import { stemPositions } from '../../src/search/stem-positions.js';
+import { knownStemPositions, positionsOfStems, stemPositions } from '../../src/search/stem-positions.js';
 
 describe('stemPositions', () => {
   it('gives every token index of each stem, ascending', () => {
@@ -31,5 +31,21 @@ describe('stemPositions', () => {
   it('builds the map once per token list', () => {
     const tokens = tokenize('The police station in Bannu');
     expect(stemPositions(tokens)).toBe(stemPositions(tokens));
+  });
+
+  it('finds only the stems asked for the same positions, and keeps nothing', () => {
+    const word = fc.constantFrom('police', 'policing', 'station', 'the', 'seized', 'seize', 'Bannu', '33', 'hostage-takers');
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 40 }), fc.array(word, { maxLength: 4 }), (words, asked) => {
+        const tokens = tokenize(words.join(' '));
+        const stems = new Set(tokenize(asked.join(' ')).map((token) => token.stem));
+        const found = positionsOfStems(tokens, stems);
+        expect(knownStemPositions(tokens)).toBeUndefined();
+        const all = stemPositions(tokens);
+        expect(knownStemPositions(tokens)).toBe(all);
+        expect(new Map([...all].filter(([stem]) => stems.has(stem)))).toEqual(found);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
