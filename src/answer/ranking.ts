@@ -157,14 +157,14 @@ export function rankQuotes(
     };
     // Coverage says how much of the question a span answers (it becomes the confidence); adjacent concepts
     // found as a phrase only help to rank.
+    const focusReferred = referred.some((o) => o.concept === question.focus);
     const measure = (start: number, end: number): { coverage: number; value: number } => {
       const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
       const cue = answersCue(start, end) ? cueWeight : 0;
-      const found = [...inside, ...referred];
       const focusMissing =
-        (question.focus !== undefined && !found.some((o) => o.concept === question.focus)) ||
+        (question.focus !== undefined && !focusReferred && !inside.some((o) => o.concept === question.focus)) ||
         (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
-      const share = (coveredWeight(concepts, found, options) + cue) / totalWeight;
+      const share = (coveredWeight(concepts, inside, referred, options) + cue) / totalWeight;
       // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
       // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
       const countMissing = countsFocus && cue === 0;
@@ -174,11 +174,11 @@ export function rankQuotes(
 
     // The quote is the span covering most of the question; word order (the phrase bonus) only breaks ties.
     let best: { span: SentenceSpan; coverage: number; value: number; rank: number } | undefined;
+    const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
     for (const [i, sentence] of passage.sentences.entries()) {
       const windows: [SentenceSpan, number][] = [[sentence, 1]];
       const next = passage.sentences[i + 1];
       // Two sentences are quoted together only when each holds part of the question, never to add a cue alone.
-      const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
       if (next && inSentence(sentence) && inSentence(next)) {
         windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
       }
@@ -353,18 +353,31 @@ function contentPositionsOf(form: readonly ReadonlyMap<string, number>[]): reado
   return positions;
 }
 
-/** The weight of the concepts covered: each by its best whole match, or by the distinct parts found. */
-function coveredWeight(concepts: readonly ResolvedConcept[], occurrences: readonly Occurrence[], options: RankingOptions): number {
-  const credits = new Map<number, { whole: number; parts: Map<ReadonlyMap<string, number>, number> }>();
-  for (const o of occurrences) {
-    const entry = credits.get(o.concept) ?? { whole: 0, parts: new Map<ReadonlyMap<string, number>, number>() };
-    if (o.part) entry.parts.set(o.part, Math.max(entry.parts.get(o.part) ?? 0, o.credit));
-    else entry.whole = Math.max(entry.whole, o.credit);
-    credits.set(o.concept, entry);
-  }
+/**
+ * The weight of the concepts covered by the occurrences `inside` a span and those `referred` to (taken in that
+ * order): each concept by its best whole match, or by the distinct parts found.
+ */
+function coveredWeight(
+  concepts: readonly ResolvedConcept[],
+  inside: readonly Occurrence[],
+  referred: readonly Occurrence[],
+  options: RankingOptions,
+): number {
+  const credits = new Map<number, { whole: number; parts: Map<ReadonlyMap<string, number>, number> | undefined }>();
+  const add = (o: Occurrence): void => {
+    let entry = credits.get(o.concept);
+    if (!entry) credits.set(o.concept, (entry = { whole: 0, parts: undefined }));
+    if (o.part) {
+      entry.parts ??= new Map<ReadonlyMap<string, number>, number>();
+      entry.parts.set(o.part, Math.max(entry.parts.get(o.part) ?? 0, o.credit));
+    } else entry.whole = Math.max(entry.whole, o.credit);
+  };
+  for (const o of inside) add(o);
+  for (const o of referred) add(o);
   let covered = 0;
   for (const [concept, { whole, parts }] of credits) {
-    const partial = [...parts.values()].reduce((sum, credit) => sum + credit, 0);
+    let partial = 0;
+    if (parts) for (const credit of parts.values()) partial += credit;
     covered += concepts[concept]!.weight * Math.max(whole, Math.min(partial, options.partialCredit * 1.5));
   }
   return covered;
