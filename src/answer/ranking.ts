@@ -231,8 +231,6 @@ function searchWeights(concepts: readonly ResolvedConcept[]): Map<string, number
 }
 
 function resolveConcept(concept: Concept, questionText: string, index: PassageIndex, options: RankingOptions): ResolvedConcept {
-  const passages = Math.max(index.passageCount, 1);
-  const idf = (frequency: number): number => Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
   const [own = [], ...aliases] = concept.forms;
 
   // A word the corpus lacks may be a slip: match it, as written, to corpus words a slip or two away.
@@ -258,9 +256,9 @@ function resolveConcept(concept: Concept, questionText: string, index: PassageIn
       .filter((position) => ![...position.keys()].every(isStopStem))
       .map((position) => Math.max(...[...position.keys()].map((stem) => index.documentFrequency(stem))));
     if (frequencies.length === 0 || frequencies.some((frequency) => frequency === 0)) return [];
-    return [frequencies.reduce((sum, frequency) => sum + idf(frequency), 0) / frequencies.length];
+    return [frequencies.reduce((sum, frequency) => sum + index.inverseDocumentFrequency(frequency), 0) / frequencies.length];
   });
-  const corpusIdf = presentIdfs.length > 0 ? Math.max(...presentIdfs) : idf(0);
+  const corpusIdf = presentIdfs.length > 0 ? Math.max(...presentIdfs) : index.inverseDocumentFrequency(0);
   // How telling it is in English at large: "else" says little, "Tokyo" a lot. A glossary phrase made of
   // small words ("took over") is as telling as its group's other terms ("seized", "captured").
   // A misspelt word is as telling as the corpus words it was matched to or, failing those, as the English word

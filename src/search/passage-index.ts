@@ -181,6 +181,15 @@ export class PassageIndex {
     return tokens;
   }
 
+  /**
+   * BM25's inverse document frequency, as MiniSearch computes it, of a stem found in `frequency` passages (at least
+   * one passage counted, so an empty corpus gives a finite weight).
+   */
+  inverseDocumentFrequency(frequency: number): number {
+    const passages = Math.max(this.entries.length, 1);
+    return Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
+  }
+
   /** In how many passages the stem occurs. */
   documentFrequency(stem: string): number {
     return this.frequencies.get(stem) ?? 0;
@@ -235,10 +244,7 @@ export class PassageIndex {
     const heldWeight = (this.heldWeight ??= new Float64Array(this.entries.length));
     const lastStemHeld = (this.lastStemHeld ??= new Uint16Array(this.entries.length));
     const passages = this.entries.length;
-    const stemWeights = stems.map((stem) => {
-      const frequency = this.documentFrequency(stem);
-      return boostTerm(stem) * Math.log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
-    });
+    const stemWeights = stems.map((stem) => boostTerm(stem) * this.inverseDocumentFrequency(this.documentFrequency(stem)));
     const touched: number[] = [];
     stems.forEach((stem, i) => {
       const stemNumber = i + 1;
