@@ -401,12 +401,14 @@ const DATE_WORDS =
   'monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|yesterday|today|tonight|ago|(?:last|next|this|that) (?:week|month|year)';
 const DURATION = `(?:\\d+|a|an|${NUMBER_WORDS}|several|many|few) (?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centur(?:y|ies))|for (?:years|decades|months|weeks|days|hours)`;
 
-/** A word that is a count: "33", "1,000", "two", "dozens". */
-const COUNT = new RegExp(`^(?:\\d[\\d,.]*|${NUMBER_WORDS})$`);
+/** A number as digits or in words: "33", "1,000", "two", "dozens". */
+const NUMBER = `\\d[\\d,.]*|${NUMBER_WORDS}`;
+/** A word that is a count. */
+const COUNT = new RegExp(`^(?:${NUMBER})$`);
 
 /** What each kind of answer looks like in a sentence. */
 const CUE_PATTERNS: Record<CueKind, RegExp> = {
-  number: new RegExp(`\\b(?:\\d[\\d,.]*|${NUMBER_WORDS})\\b`, 'i'),
+  number: new RegExp(`\\b(?:${NUMBER})\\b`, 'i'),
   time: new RegExp(`\\b(?:${DATE_WORDS}|\\d{1,2}:\\d{2}|1[0-9]{3}|20[0-9]{2}|\\d{1,4}s|${DURATION})\\b`, 'i'),
   person: /(?<!^)\b\p{Lu}\p{Ll}+/u,
   // Where a thing is, as news says it: a kind of place or a direction. A capitalised name alone could be anyone.
