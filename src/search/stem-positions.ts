@@ -11,12 +11,7 @@ const positionsByTokens = new WeakMap<readonly Token[], ReadonlyMap<string, read
 export function stemPositions(tokens: readonly Token[]): ReadonlyMap<string, readonly number[]> {
   const known = positionsByTokens.get(tokens);
   if (known) return known;
-  const positions = new Map<string, number[]>();
-  tokens.forEach((token, index) => {
-    const indexes = positions.get(token.stem);
-    if (indexes) indexes.push(index);
-    else positions.set(token.stem, [index]);
-  });
+  const positions = positionsWhere(tokens, () => true);
   positionsByTokens.set(tokens, positions);
   return positions;
 }
@@ -31,10 +26,15 @@ export function knownStemPositions(tokens: readonly Token[]): ReadonlyMap<string
  * for a passage seen once, looking for the few stems a question asks is cheaper than mapping every stem it holds.
  */
 export function positionsOfStems(tokens: readonly Token[], stems: ReadonlySet<string>): ReadonlyMap<string, readonly number[]> {
+  return positionsWhere(tokens, (stem) => stems.has(stem));
+}
+
+/** The token indexes, ascending, of each stem `wanted` accepts. */
+function positionsWhere(tokens: readonly Token[], wanted: (stem: string) => boolean): Map<string, number[]> {
   const positions = new Map<string, number[]>();
   for (let index = 0; index < tokens.length; index++) {
     const { stem } = tokens[index]!;
-    if (!stems.has(stem)) continue;
+    if (!wanted(stem)) continue;
     const indexes = positions.get(stem);
     if (indexes) indexes.push(index);
     else positions.set(stem, [index]);
