@@ -3,21 +3,22 @@ import { AnswerEngine } from '../../src/answer/engine.js';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
 
+/** An engine over one document, `<id>.txt`, with the given title and paragraphs. */
+async function engineOver(id: string, title: string, paragraphs: readonly string[]): Promise<AnswerEngine> {
+  const directory = await makeCorpus({ documents: { [`${id}.txt`]: documentFile({ id, title, source: 'Wire' }, paragraphs) } });
+  return AnswerEngine.build(await loadCorpus(directory));
+}
+
 let engine: AnswerEngine;
 
 beforeAll(async () => {
-  const directory = await makeCorpus({
-    documents: {
-      'history.txt': documentFile({ id: 'history', title: 'History', source: 'Wire' }, [
-        'The valley is green. The group was founded in 2007. It was later led by Baitullah Mehsud. Rain fell.',
-        'Families were evacuated from the villages. Rescue teams evacuated 120 families by boat.',
-        'The river, the river, the river and the river again flooded.',
-        'The river flooded the Swat valley on Monday.',
-        'Hostages were held at the fort after one guard fell asleep.',
-      ]),
-    },
-  });
-  engine = await AnswerEngine.build(await loadCorpus(directory));
+  engine = await engineOver('history', 'History', [
+    'The valley is green. The group was founded in 2007. It was later led by Baitullah Mehsud. Rain fell.',
+    'Families were evacuated from the villages. Rescue teams evacuated 120 families by boat.',
+    'The river, the river, the river and the river again flooded.',
+    'The river flooded the Swat valley on Monday.',
+    'Hostages were held at the fort after one guard fell asleep.',
+  ]);
 });
 afterAll(removeTempDirs);
 
@@ -64,15 +65,10 @@ describe('quote ranking', () => {
   });
 
   it("counts what the document's title names for each of its passages, at a discount and never highlighted", async () => {
-    const directory = await makeCorpus({
-      documents: {
-        'church.txt': documentFile({ id: 'church', title: 'Methodist Church', source: 'Wire' }, [
-          'The council meets every four years.',
-          'The Judicial Council is the highest court in the denomination.',
-        ]),
-      },
-    });
-    const titled = await AnswerEngine.build(await loadCorpus(directory));
+    const titled = await engineOver('church', 'Methodist Church', [
+      'The council meets every four years.',
+      'The Judicial Council is the highest court in the denomination.',
+    ]);
     const [quote] = titled.rank('What is the highest court of the Methodist Church?');
     expect(quote?.passageId).toBe('church#p2');
     expect(quote!.coverage).toBeGreaterThan(0.5);
@@ -82,15 +78,7 @@ describe('quote ranking', () => {
   });
 
   it('cites the article text before a photo caption that says as much', async () => {
-    const directory = await makeCorpus({
-      documents: {
-        'gate.txt': documentFile({ id: 'gate', title: 'Gate', source: 'Wire' }, [
-          'A guard stands at the gate [Source: Wire]',
-          'The guard at the gate was hit with a brick.',
-        ]),
-      },
-    });
-    const captioned = await AnswerEngine.build(await loadCorpus(directory));
+    const captioned = await engineOver('gate', 'Gate', ['A guard stands at the gate [Source: Wire]', 'The guard at the gate was hit with a brick.']);
     expect(captioned.passage('gate#p1')?.passage.kind).toBe('caption');
     expect(captioned.rank('What happened to the guard at the gate?').map((quote) => quote.passageId)).toEqual(['gate#p2', 'gate#p1']);
   });
