@@ -12,6 +12,7 @@ import { runCommand } from '../../src/commands/run-command.js';
 import { describeProblem } from '../../src/corpus/errors.js';
 import { renderReply } from '../../src/discord/render.js';
 import { Library } from '../../src/library/library.js';
+import { EVAL_DATA_PRESENT } from '../support/eval-data.js';
 import type { ReloadOutcome } from '../../src/library/reload-report.js';
 import { startHarness, type Harness } from '../support/bot-harness.js';
 import { MANAGE_GUILD, makeUser, MEMBER_PERMISSIONS, type DispatchedInteraction } from '../support/discord-emulator.js';
@@ -200,7 +201,7 @@ async function reloadUnderMeasure(library: Library, question: string, attempts =
 }
 
 describe('no stall on big corpora: the event loop is never held 100 ms during a reload', () => {
-  it('SQuAD v1.1 dev, 2,067 passages: max loop delay < 100 ms, /ask answered during the build', async () => {
+  it.skipIf(!EVAL_DATA_PRESENT)('SQuAD v1.1 dev, 2,067 passages: max loop delay < 100 ms, /ask answered during the build', async () => {
     const { folder, passages } = await writeSquadCorpus(scratch.next('squad'));
     expect(passages).toBe(2067);
     const library = await Library.load(folder);
