@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -154,6 +155,11 @@ async function main(): Promise<void> {
   const library = await Library.load(config.CORPUS_DIR);
   const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
   const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
+  if (!existsSync(questionFile)) {
+    console.error(`eval: no question file at ${questionFile}: the evaluation data is not in this repository; pass --data DIR (or --questions FILE)`);
+    process.exitCode = 1;
+    return;
+  }
   const questions = (await readFile(questionFile, 'utf8'))
     .split('\n')
     .filter((line) => line.trim() !== '')
