@@ -16,10 +16,14 @@ export interface RankingOptions {
   readonly lettersPerEdit: number;
   /** A word English lacks, of at least this many letters, weighs as the commonest English word a slip from it. */
   readonly respellMinLength: number;
-  /** Credit for a misspelt match, for a glossary alias, and for part of a several-word term, against an exact match. */
+  /**
+   * Credit for a misspelt match, for a glossary alias (or a term of the kind the question names: "Pakistani
+   * Taliban" for "group"), and for part of a several-word term, against an exact match.
+   */
   readonly fuzzyCredit: number;
   readonly aliasCredit: number;
   readonly partialCredit: number;
+
   /**
    * Credit for a concept found only in the passages a passage refers back to ("The group…"), or in its
    * document's title: what a passage is about need not be repeated in it.
@@ -66,6 +70,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   fuzzyCredit: 0.7,
   aliasCredit: 0.9,
   partialCredit: 0.5,
+
   contextCredit: 0.6,
   twoSentencePenalty: 0.85,
   quoteWeight: 1,
@@ -246,8 +251,9 @@ function resolveConcept(concept: Concept, questionText: string, index: PassageIn
     }
     return credits;
   });
-  const aliasForms = aliases.map((form) => form.map((stem) => new Map([[stem, options.aliasCredit]])));
-  const forms = [ownForm, ...aliasForms];
+  const asAliases = (forms: readonly (readonly string[])[]): Map<string, number>[][] =>
+    forms.map((form) => form.map((stem) => new Map([[stem, options.aliasCredit]])));
+  const forms = [ownForm, ...asAliases(aliases)];
 
   // How telling the concept is in this corpus: the IDF of its rarest wording that the corpus has, or the
   // highest IDF when it has none, so a question about something absent cannot be covered.
@@ -275,7 +281,12 @@ function resolveConcept(concept: Concept, questionText: string, index: PassageIn
   const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
   const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);
   const rarity = rated.reduce((sum, word) => sum + englishRarity(word), 0) / Math.max(rated.length, 1);
-  return { weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf, inCorpus: presentIdfs.length > 0, forms };
+  return {
+    weight: options.rarityWeight * rarity + options.idfWeight * corpusIdf,
+    inCorpus: presentIdfs.length > 0,
+    // Terms of the kind named find the concept but, unlike its own wordings, do not make it telling.
+    forms: [...forms, ...asAliases(concept.instances ?? [])],
+  };
 }
 
 /** How many typing slips a word may hold and still match: none below `fuzzyMinLength` letters. */

@@ -28,6 +28,7 @@ export const glossarySchema = z.strictObject({
   entries: z.array(
     z.strictObject({
       terms: z.array(glossaryTerm).min(2, 'must list at least two terms that mean the same'),
+      kind: glossaryTerm.optional(),
       note: z.string().optional(),
     }),
   ),

@@ -39,6 +39,11 @@ export interface CorpusDocument {
 /** A set of interchangeable terms: any of them in a question also finds the others. */
 export interface GlossaryEntry {
   readonly terms: readonly string[];
+  /**
+   * What the terms name, in a word or two ("militant group", "province"): a passage naming one of them answers
+   * "which group…" or "which province…" without repeating the word.
+   */
+  readonly kind?: string | undefined;
   readonly note?: string | undefined;
 }
 

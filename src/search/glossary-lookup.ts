@@ -32,12 +32,17 @@ export class GlossaryLookup {
     readonly phraseSlips: number;
   }[] = [];
   private readonly groupsByHead = new Map<string, Set<AliasGroup>>();
+  /** The groups whose kind is headed by the stem: "group" → the entry of kind "militant group". */
+  private readonly groupsByKind = new Map<string, Set<AliasGroup>>();
 
   constructor(glossary: Glossary) {
     for (const entry of glossary.entries) {
       const tokenized = entry.terms.map((term) => tokenize(term));
       const forms = uniqueForms(tokenized.map((tokens) => tokens.map((token) => token.stem)));
       const group: AliasGroup = { terms: entry.terms, forms };
+      // A kind is named by its head, the last word: a "militant group" is a group, not a militant.
+      const kindHead = tokenize(entry.kind ?? '').findLast((token) => !isStopStem(token.stem))?.stem;
+      if (kindHead !== undefined) this.groupsByKind.set(kindHead, (this.groupsByKind.get(kindHead) ?? new Set()).add(group));
       for (const tokens of tokenized) {
         const stems = tokens.map((token) => token.stem);
         if (stems.length === 0) continue;
@@ -100,6 +105,11 @@ export class GlossaryLookup {
   groupHeadedBy(stem: string): AliasGroup | undefined {
     const groups = this.groupsByHead.get(stem);
     return groups?.size === 1 ? [...groups][0] : undefined;
+  }
+
+  /** The groups whose kind is named by one of `stems`: for "group", the entry of kind "militant group". */
+  groupsOfKind(stems: readonly string[]): AliasGroup[] {
+    return [...new Set(stems.flatMap((stem) => [...(this.groupsByKind.get(stem) ?? [])]))];
   }
 }
 

@@ -1,4 +1,4 @@
-import { isStopWord, normalise, STOP_WORD_LIST, tokenize, type Token } from './analyzer.js';
+import { isStopStem, isStopWord, normalise, STOP_WORD_LIST, tokenize, type Token } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
 import { isEnglishWord } from './english-rarity.js';
 import type { AliasGroup, GlossaryLookup } from './glossary-lookup.js';
@@ -11,6 +11,11 @@ export interface Concept {
   readonly words: readonly Token[];
   readonly forms: readonly (readonly string[])[];
   readonly aliases?: AliasGroup | undefined;
+  /**
+   * The glossary terms of the kind the concept names ("Pakistani Taliban" for "group"): a passage naming one
+   * speaks of the concept without its word, as the answer to "which group…" does.
+   */
+  readonly instances?: readonly (readonly string[])[] | undefined;
 }
 
 /** The kind of answer the question's form asks for: "how many" wants a number, "when" a time. */
@@ -114,7 +119,9 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
       if (subject === undefined && SUBJECT.test(before) && !(length === 1 && NAMING_WORDS.has(words[0]!.word))) {
         subject = concepts.length;
       }
-      concepts.push({ words, forms, aliases: group });
+      const kinds = glossary.groupsOfKind(own.filter((stem) => !isStopStem(stem))).filter((kind) => kind !== group);
+      const instances = kinds.length > 0 ? kinds.flatMap((kind) => kind.forms) : undefined;
+      concepts.push({ words, forms, aliases: group, instances });
     }
     index += length;
   }

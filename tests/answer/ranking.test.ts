@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerEngine } from '../../src/answer/engine.js';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import type { Glossary } from '../../src/corpus/types.js';
 import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
 
-/** An engine over one document, `<id>.txt`, with the given title and paragraphs. */
-async function engineOver(id: string, title: string, paragraphs: readonly string[]): Promise<AnswerEngine> {
-  const directory = await makeCorpus({ documents: { [`${id}.txt`]: documentFile({ id, title, source: 'Wire' }, paragraphs) } });
+/** An engine over one document, `<id>.txt`, with the given title and paragraphs (and glossary, if any). */
+async function engineOver(id: string, title: string, paragraphs: readonly string[], glossary?: Glossary): Promise<AnswerEngine> {
+  const directory = await makeCorpus({ documents: { [`${id}.txt`]: documentFile({ id, title, source: 'Wire' }, paragraphs) }, glossary });
   return AnswerEngine.build(await loadCorpus(directory));
 }
 
@@ -75,6 +76,20 @@ describe('quote ranking', () => {
     expect(quote!.coverage).toBeLessThan(1);
     const text = 'The Judicial Council is the highest court in the denomination.';
     expect(quote!.highlights.map((h) => text.slice(h.start, h.end))).toEqual(['highest', 'court']);
+  });
+
+  it('answers "which group…" with a passage naming a glossary term of that kind, without the word "group"', async () => {
+    const paragraphs = ['The group held a rally in the capital last spring.', 'The Pakistani Taliban claimed the attack on the station.'];
+    const taliban = { terms: ['Pakistani Taliban', 'TTP'] };
+    const withKind = await engineOver('claim', 'Claim', paragraphs, { entries: [{ ...taliban, kind: 'militant group' }] });
+    const withoutKind = await engineOver('claim', 'Claim', paragraphs, { entries: [taliban] });
+    const question = 'Which group claimed the attack?';
+    const [named] = withKind.rank(question);
+    expect(named?.passageId).toBe('claim#p2');
+    expect(withKind.answer(question).answered).toBe(true);
+    // Without the kind, the passage lacks what "which group" asks about, so it is not a confident answer.
+    const unnamed = withoutKind.rank(question).find((quote) => quote.passageId === 'claim#p2');
+    expect(unnamed!.coverage).toBeLessThan(named!.coverage);
   });
 
   it('cites the article text before a photo caption that says as much', async () => {

@@ -103,11 +103,12 @@ describe('loadCorpus', () => {
   it('refuses a glossary of the wrong shape, naming the field at fault', async () => {
     const problems = await problemsLoading({
       documents: { 'flood.txt': SMALL_DOCUMENT },
-      glossary: { entries: [{ terms: ['flood'] }, { terms: ['rain', '  '] }], version: 2 },
+      glossary: { entries: [{ terms: ['flood'] }, { terms: ['rain', '  '], kind: '' }], version: 2 },
     });
     const described = problems.map(describeProblem);
     expect(described).toContainEqual('glossary.json: field "entries.0.terms": must list at least two terms that mean the same');
     expect(described).toContainEqual('glossary.json: field "entries.1.terms.1": must not be empty');
+    expect(described).toContainEqual('glossary.json: field "entries.1.kind": must not be empty');
     expect(described.some((line) => line.includes('version'))).toBe(true);
   });
 

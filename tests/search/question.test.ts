@@ -66,6 +66,20 @@ describe('analyseQuestion', () => {
     expect(analyseQuestion('How many attackers were there?', attacks).concepts[0]?.aliases?.terms).toContain('militants');
   });
 
+  it("gives a word naming a glossary entry's kind that entry's terms: a \"group\" may be the Pakistani Taliban", () => {
+    const kinds = new GlossaryLookup({
+      entries: [
+        { terms: ['Pakistani Taliban', 'TTP'], kind: 'militant group' },
+        { terms: ['militants', 'gunmen'] },
+      ],
+    });
+    const [group] = analyseQuestion('Which group claimed the attack?', kinds).concepts;
+    expect(group?.instances?.map((form) => form.join(' '))).toEqual(['pakistani taliban', 'ttp']);
+    // A kind is named by its head: a "militant group" is a group, not a militant.
+    expect(analyseQuestion('Which militants were held?', kinds).concepts[0]?.instances).toBeUndefined();
+    expect(analyseQuestion('What did the TTP claim?', kinds).concepts[0]?.instances).toBeUndefined();
+  });
+
   it('names the subject of "what is the X of…", but not a word asking for a name', () => {
     const capital = analyseQuestion('What is the capital of the province?', lookup);
     expect(conceptWords(capital)[capital.subject!]).toBe('capital');
