@@ -20,6 +20,7 @@ const QUESTION_WORDS = ['what', 'which', 'who', 'whom', 'whose', 'when', 'where'
 const EXTRA_STOP_WORDS = [
   'does', 'doing', 'done', 'was', 'were', 'be', 'is', 'are', 'am', 'it', 'its', 'did', 'do', 'the', 'a', 'an',
   'there', 'any', 'anything', 'tell', 'me', 'us', 'know', 'please', 'about', 'happen', 'happened', 'say', 'says',
+  'anyone', 'anybody', 'someone', 'somebody', 'everyone', 'everybody', 'something', 'everything',
 ];
 
 /** English stop words and question words: dropped from questions, not indexed. */
