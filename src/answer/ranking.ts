@@ -59,6 +59,11 @@ export interface RankingOptions {
   readonly countReach: number;
   /** Weight of the answer the question's form asks for ("how many": a number) when it names no word for it. */
   readonly cueWeight: number;
+  /**
+   * A passage whose quote lacks the number or time the question asks for ("how many", "when") has its score
+   * multiplied by this: it may share the question's words, but it cannot say what was asked.
+   */
+  readonly cueMissingFactor: number;
 }
 
 /** The ranking used unless told otherwise; each figure is measured by `npm run eval` (see README). */
@@ -81,6 +86,7 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
+  cueMissingFactor: 0.9,
   countReach: 4,
   focusMissingFactor: 0.6,
   phraseWeight: 0.5,
@@ -201,7 +207,8 @@ export function rankQuotes(
         options.passageWeight * measure(0, passage.text.length).value +
         options.bm25Weight * (hit.score / bestBm25) +
         options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
-      (passage.kind === 'caption' ? options.captionFactor : 1);
+      (passage.kind === 'caption' ? options.captionFactor : 1) *
+      (question.cue && RANKED_CUES.has(question.cue.kind) && !answersCue(best.span.start, best.span.end) ? options.cueMissingFactor : 1);
     const { span } = best;
     const highlights = occurrences
       .filter((o) => o.start >= span.start && o.end <= span.end)
@@ -416,6 +423,12 @@ const DURATION = `(?:\\d+|a|an|${NUMBER_WORDS}|several|many|few) (?:years?|month
 const NUMBER = `\\d[\\d,.]*|${NUMBER_WORDS}`;
 /** A word that is a count. */
 const COUNT = new RegExp(`^(?:${NUMBER})$`);
+
+/**
+ * The cues whose absence lowers a passage's rank, not only its coverage: numbers and times are told by their form,
+ * while a capitalised word ("who") or a place word ("where") is too common to show that an answer is missing.
+ */
+const RANKED_CUES: ReadonlySet<CueKind> = new Set(['number', 'time']);
 
 /** What each kind of answer looks like in a sentence. */
 const CUE_PATTERNS: Record<CueKind, RegExp> = {

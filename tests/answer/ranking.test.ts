@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnswerEngine } from '../../src/answer/engine.js';
+import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS } from '../../src/answer/engine.js';
+import { DEFAULT_RANKING_OPTIONS } from '../../src/answer/ranking.js';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import type { Glossary } from '../../src/corpus/types.js';
 import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
@@ -90,6 +91,21 @@ describe('quote ranking', () => {
     // Without the kind, the passage lacks what "which group" asks about, so it is not a confident answer.
     const unnamed = withoutKind.rank(question).find((quote) => quote.passageId === 'claim#p2');
     expect(unnamed!.coverage).toBeLessThan(named!.coverage);
+  });
+
+  it('ranks lower a passage without the number a "how many" question asks for, and leaves one with it alone', async () => {
+    const directory = await makeCorpus({
+      documents: { 'fort.txt': documentFile({ id: 'fort', title: 'Fort', source: 'Wire' }, ['The army freed the hostages held at the old fort by the rebels.', 'Soldiers freed 12 hostages.']) },
+    });
+    const corpus = await loadCorpus(directory);
+    const scores = async (cueMissingFactor: number): Promise<Map<string, number>> => {
+      const ranking = { ...DEFAULT_RANKING_OPTIONS, cueMissingFactor };
+      const built = await AnswerEngine.build(corpus, { ...DEFAULT_ANSWER_ENGINE_OPTIONS, ranking });
+      return new Map(built.rank('How many hostages did the army free at the old fort?').map((quote) => [quote.passageId, quote.score]));
+    };
+    const [unchanged, lowered] = [await scores(1), await scores(0.5)];
+    expect(lowered.get('fort#p1')).toBeCloseTo(unchanged.get('fort#p1')! * 0.5, 9);
+    expect(lowered.get('fort#p2')).toBeCloseTo(unchanged.get('fort#p2')!, 9);
   });
 
   it('cites the article text before a photo caption that says as much', async () => {
