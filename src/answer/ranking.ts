@@ -129,7 +129,7 @@ export function rankQuotes(
   index: PassageIndex,
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
 ): RankedQuote[] {
-  const concepts = question.concepts.map((concept) => resolveConcept(concept, question.text, index, options));
+  const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
   const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
   const phrases = concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight));
   const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
@@ -242,7 +242,7 @@ function searchWeights(concepts: readonly ResolvedConcept[]): Map<string, number
   return weights;
 }
 
-function resolveConcept(concept: Concept, questionText: string, index: PassageIndex, options: RankingOptions): ResolvedConcept {
+function resolveConcept(concept: Concept, index: PassageIndex, options: RankingOptions): ResolvedConcept {
   const [own = [], ...aliases] = concept.forms;
 
   // A word the corpus lacks may be a slip: match it, as written, to corpus words a slip or two away.
@@ -281,9 +281,8 @@ function resolveConcept(concept: Concept, questionText: string, index: PassageIn
     const corrected = corrections[i] ?? [];
     if (isEnglishWord(word.word) || /^\d/.test(word.word)) return [word.word];
     if (corrected.length > 0) return corrected;
-    // A capital inside the question marks a name, and an unknown name is rare, not misspelt.
-    const named = word.start > 0 && /^\p{Lu}/u.test(questionText.slice(word.start));
-    return [(word.word.length >= options.respellMinLength && !named ? likelyEnglishWord(word.word) : undefined) ?? word.word];
+    // An unknown name is rare, not misspelt.
+    return [(word.word.length >= options.respellMinLength && !concept.names[i] ? likelyEnglishWord(word.word) : undefined) ?? word.word];
   });
   const groupWords = (concept.aliases?.terms ?? []).flatMap((term) => tokenize(term).filter((t) => !isStopWord(t.word)).map((t) => t.word));
   const rated = ownWords.length > 0 ? ownWords : groupWords.length > 0 ? groupWords : concept.words.map((word) => word.word);

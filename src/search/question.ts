@@ -9,6 +9,8 @@ import type { AliasGroup, GlossaryLookup } from './glossary-lookup.js';
  */
 export interface Concept {
   readonly words: readonly Token[];
+  /** For each word, whether the question capitalises it inside the sentence: a name, rare rather than misspelt. */
+  readonly names: readonly boolean[];
   readonly forms: readonly (readonly string[])[];
   readonly aliases?: AliasGroup | undefined;
   /**
@@ -50,6 +52,7 @@ export interface AnalysedQuestion {
 const FOCUS = /\b(?:how many|how much|which)\s+$/;
 /** "what is the X (of…)", "who was the X": X is what the question asks about. */
 const SUBJECT = /\b(?:what|who)(?:'s| is| was| are| were) the\s+$/;
+const CAPITALISED = /^\p{Lu}/u;
 /** "What is the name of…" asks for a name, which the answer gives rather than repeats. */
 const NAMING_WORDS: ReadonlySet<string> = new Set(['name', 'names', 'term', 'terms', 'word', 'title']);
 
@@ -121,7 +124,8 @@ export function analyseQuestion(text: string, glossary: GlossaryLookup): Analyse
       }
       const kinds = glossary.groupsOfKind(own.filter((stem) => !isStopStem(stem))).filter((kind) => kind !== group);
       const instances = kinds.length > 0 ? kinds.flatMap((kind) => kind.forms) : undefined;
-      concepts.push({ words, forms, aliases: group, instances });
+      const names = words.map((word) => word.start > 0 && CAPITALISED.test(text.slice(word.start)));
+      concepts.push({ words, names, forms, aliases: group, instances });
     }
     index += length;
   }

@@ -80,6 +80,12 @@ describe('analyseQuestion', () => {
     expect(analyseQuestion('What did the TTP claim?', kinds).concepts[0]?.instances).toBeUndefined();
   });
 
+  it('marks the words capitalised inside the question as names, but not the capital every question starts with', () => {
+    const analysed = analyseQuestion('Bannu saw Mehsud visit which town?', lookup);
+    expect(conceptWords(analysed)).toEqual(['bannu', 'saw', 'mehsud', 'visit', 'town']);
+    expect(analysed.concepts.map((concept) => concept.names[0])).toEqual([false, false, true, false, false]);
+  });
+
   it('names the subject of "what is the X of…", but not a word asking for a name', () => {
     const capital = analyseQuestion('What is the capital of the province?', lookup);
     expect(conceptWords(capital)[capital.subject!]).toBe('capital');
