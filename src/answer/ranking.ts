@@ -14,7 +14,10 @@ export interface RankingOptions {
   /** Words of at least this many letters may match misspelt, with one slip per this many letters (two at most). */
   readonly fuzzyMinLength: number;
   readonly lettersPerEdit: number;
-  /** A word English lacks, of at least this many letters, weighs as the commonest English word a slip from it. */
+  /**
+   * A word English lacks, of at least this many letters, weighs as the commonest English word a slip from it, and
+   * may match a corpus word a slip away even when shorter than `fuzzyMinLength`.
+   */
   readonly respellMinLength: number;
   /**
    * Credit for a misspelt match, for a glossary alias (or a term of the kind the question names: "Pakistani
@@ -295,9 +298,13 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
   };
 }
 
-/** How many typing slips a word may hold and still match: none below `fuzzyMinLength` letters. */
+/**
+ * How many typing slips a word may hold and still match: below `fuzzyMinLength` letters none, unless English lacks
+ * the word and it has `respellMinLength` letters or more.
+ */
 function allowedSlips(word: string, options: RankingOptions): number {
-  if (word.length < options.fuzzyMinLength) return 0;
+  // A dropped letter makes "guard" "guad": a short word English lacks may still hold one slip.
+  if (word.length < options.fuzzyMinLength) return word.length >= options.respellMinLength && !isEnglishWord(word) ? 1 : 0;
   return Math.min(2, Math.floor(word.length / options.lettersPerEdit));
 }
 

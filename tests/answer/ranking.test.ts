@@ -66,6 +66,16 @@ describe('quote ranking', () => {
     expect(misspelt!.coverage).toBeGreaterThanOrEqual(spelt!.coverage - 0.05);
   });
 
+  it('matches a short word English lacks to the corpus word a slip away, but not a short English word', () => {
+    const [dropped] = engine.rank('Why did the guad fall asleep?');
+    expect(dropped?.passageId).toBe('history#p5');
+    const text = engine.passage('history#p5')!.passage.text;
+    expect(dropped!.highlights.map((h) => text.slice(h.start, h.end))).toContain('guard');
+    // "fork" is a word of its own, not a slip for "fort".
+    const [fork] = engine.rank('Were hostages held at the fork?');
+    expect(fork!.highlights.map((h) => text.slice(h.start, h.end))).not.toContain('fort');
+  });
+
   it("counts what the document's title names for each of its passages, at a discount and never highlighted", async () => {
     const titled = await engineOver('church', 'Methodist Church', [
       'The council meets every four years.',
