@@ -1,7 +1,7 @@
 import type { CorpusDocument, SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
-import type { PassageIndex } from '../search/passage-index.js';
+import type { PassageHit, PassageIndex } from '../search/passage-index.js';
 import { knownStemPositions, positionsOfStems, stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
@@ -133,92 +133,151 @@ export function rankQuotes(
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
 ): RankedQuote[] {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
-  const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
-  const phrases = concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight));
-  const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
   if (concepts.length === 0) return [];
-
-  const hits = index.find(searchWeights(concepts), options.candidates);
+  const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
   // The stems any concept's forms accept: in a passage whose stem positions are not kept, only these are looked for.
   const asked = new Set(concepts.flatMap(({ forms }) => forms.flatMap((form) => form.flatMap((position) => [...position.keys()]))));
-  const positionsIn = (tokens: readonly Token[]): ReadonlyMap<string, readonly number[]> =>
-    knownStemPositions(tokens) ?? positionsOfStems(tokens, asked);
+  const resolved: ResolvedQuestion = {
+    question,
+    concepts,
+    cueWeight,
+    phrases: concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight)),
+    totalWeight: concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight,
+    // "How many X" wants a count of X; "what number" or "how many years" wants any number.
+    countsFocus: question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined,
+    positionsIn: (tokens) => knownStemPositions(tokens) ?? positionsOfStems(tokens, asked),
+  };
+  const hits = index.find(searchWeights(concepts), options.candidates);
   const bestBm25 = hits[0]?.score ?? 1;
-  const ranked = hits.map((hit) => {
-    const { passage } = hit.entry;
-    const tokens = index.tokensOf(hit.entry);
-    const occurrences = findOccurrences(concepts, tokens.text, positionsIn(tokens.text), options);
-    // What the passage refers back to, and its document's title, count for every span of it, at a discount, and
-    // are never highlighted.
-    const title = titleTokens(hit.entry.document);
-    const referred = [
-      ...findOccurrences(concepts, tokens.context, positionsIn(tokens.context), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
-      ...findOccurrences(concepts, title, stemPositions(title), options).map((o) => ({ ...o, credit: o.credit * options.contextCredit })),
-    ];
-    // "How many X": the number must count X, and English puts it before ("33 hostage-takers", "15 members of
-    // the military"); "one militant" after "hostages" counts something else.
-    const countsFocus = question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined;
-    const answersCue = (start: number, end: number): boolean => {
-      const focusHere = countsFocus ? occurrences.filter((o) => o.concept === question.focus && o.start >= start && o.end <= end) : [];
-      if (focusHere.length === 0) return hasCue(question.cue, passage.text.slice(start, end));
-      // The counted word heads its phrase: "hostage" in "33 hostage-takers" counts the takers.
-      return focusHere.some((o) =>
-        passage.text[o.end] !== '-' &&
-        tokens.text
-          .slice(Math.max(0, o.firstToken - options.countReach), o.firstToken)
-          .some((token) => token.start >= start && token.end <= end && COUNT.test(token.word)),
-      );
-    };
-    // Coverage says how much of the question a span answers (it becomes the confidence); adjacent concepts
-    // found as a phrase only help to rank.
-    const focusReferred = referred.some((o) => o.concept === question.focus);
-    const measure = (start: number, end: number): { coverage: number; value: number } => {
-      const inside = occurrences.filter((o) => o.start >= start && o.end <= end);
-      const cue = answersCue(start, end) ? cueWeight : 0;
-      const focusMissing =
-        (question.focus !== undefined && !focusReferred && !inside.some((o) => o.concept === question.focus)) ||
-        (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
-      const share = (coveredWeight(concepts, inside, referred, options) + cue) / totalWeight;
-      // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
-      // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
-      const countMissing = countsFocus && cue === 0;
-      const coverage = share * (focusMissing || countMissing ? options.focusMissingFactor : 1);
-      return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight };
-    };
+  return hits
+    .map((hit) => quotePassage(hit, bestBm25, resolved, index, options))
+    .filter((quote) => quote !== undefined)
+    .sort((a, b) => b.score - a.score);
+}
 
-    // The quote is the span covering most of the question; word order (the phrase bonus) only breaks ties.
-    let best: { span: SentenceSpan; coverage: number; value: number; rank: number } | undefined;
-    const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
-    for (const [i, sentence] of passage.sentences.entries()) {
-      const windows: [SentenceSpan, number][] = [[sentence, 1]];
-      const next = passage.sentences[i + 1];
-      // Two sentences are quoted together only when each holds part of the question, never to add a cue alone.
-      if (next && inSentence(sentence) && inSentence(next)) {
-        windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
-      }
-      for (const [span, penalty] of windows) {
-        const { coverage, value } = measure(span.start, span.end);
-        const rank = coverage * penalty;
-        const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
-        if (better) best = { span, coverage, value: value * penalty, rank };
-      }
+/** A question made concrete against the corpus, shared by every candidate passage. */
+interface ResolvedQuestion {
+  readonly question: AnalysedQuestion;
+  readonly concepts: readonly ResolvedConcept[];
+  readonly cueWeight: number;
+  /** The weight earned when concepts i and i+1 stand together in a quote. */
+  readonly phrases: readonly number[];
+  readonly totalWeight: number;
+  readonly countsFocus: boolean;
+  /** Where the asked stems stand in some tokens. */
+  readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
+}
+
+/** The best quote of one candidate passage, and the passage's score; undefined for a passage without sentences. */
+function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuestion, index: PassageIndex, options: RankingOptions): RankedQuote | undefined {
+  const { concepts, positionsIn } = resolved;
+  const { passage } = hit.entry;
+  const tokens = index.tokensOf(hit.entry);
+  const occurrences = findOccurrences(concepts, tokens.text, positionsIn(tokens.text), options);
+  // What the passage refers back to, and its document's title, count for every span of it, at a discount, and
+  // are never highlighted.
+  const title = titleTokens(hit.entry.document);
+  const referred = [
+    ...findOccurrences(concepts, tokens.context, positionsIn(tokens.context), options),
+    ...findOccurrences(concepts, title, stemPositions(title), options),
+  ].map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+  const spans = new SpanMeasure(resolved, passage.text, tokens.text, occurrences, referred, options);
+  const best = bestSpan(passage.sentences, occurrences, spans, options);
+  if (!best) return undefined;
+  const { question } = resolved;
+  // A caption describes a picture: when the article's text says as much, the text is the better citation.
+  const score =
+    (options.quoteWeight * best.value +
+      options.passageWeight * spans.measure(0, passage.text.length).value +
+      options.bm25Weight * (hit.score / bestBm25) +
+      options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
+    (passage.kind === 'caption' ? options.captionFactor : 1) *
+    (question.cue && RANKED_CUES.has(question.cue.kind) && !spans.answersCue(best.span.start, best.span.end) ? options.cueMissingFactor : 1);
+  const { span } = best;
+  const highlights = occurrences
+    .filter((o) => o.start >= span.start && o.end <= span.end)
+    .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
+  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, score };
+}
+
+/** How much of the question a span of one passage answers. */
+class SpanMeasure {
+  private readonly focusReferred: boolean;
+
+  constructor(
+    private readonly resolved: ResolvedQuestion,
+    private readonly text: string,
+    private readonly tokens: readonly Token[],
+    private readonly occurrences: readonly Occurrence[],
+    private readonly referred: readonly Occurrence[],
+    private readonly options: RankingOptions,
+  ) {
+    this.focusReferred = referred.some((o) => o.concept === resolved.question.focus);
+  }
+
+  /**
+   * Whether the span holds the kind of answer the question asks for. "How many X": the number must count X, and
+   * English puts it before ("33 hostage-takers", "15 members of the military"); "one militant" after "hostages"
+   * counts something else.
+   */
+  answersCue(start: number, end: number): boolean {
+    const { question, countsFocus } = this.resolved;
+    const focusHere = countsFocus ? this.occurrences.filter((o) => o.concept === question.focus && o.start >= start && o.end <= end) : [];
+    if (focusHere.length === 0) return hasCue(question.cue, this.text.slice(start, end));
+    // The counted word heads its phrase: "hostage" in "33 hostage-takers" counts the takers.
+    return focusHere.some(
+      (o) =>
+        this.text[o.end] !== '-' &&
+        this.tokens
+          .slice(Math.max(0, o.firstToken - this.options.countReach), o.firstToken)
+          .some((token) => token.start >= start && token.end <= end && COUNT.test(token.word)),
+    );
+  }
+
+  /**
+   * The span's coverage (it becomes the confidence) and its value for ranking: coverage before the focus penalty,
+   * plus the phrase bonus for adjacent concepts, which only helps to rank.
+   */
+  measure(start: number, end: number): { coverage: number; value: number } {
+    const { question, concepts, cueWeight, totalWeight, phrases, countsFocus } = this.resolved;
+    const inside = this.occurrences.filter((o) => o.start >= start && o.end <= end);
+    const cue = this.answersCue(start, end) ? cueWeight : 0;
+    const focusMissing =
+      (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) ||
+      (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
+    const share = (coveredWeight(concepts, inside, this.referred, this.options) + cue) / totalWeight;
+    // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
+    // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
+    const countMissing = countsFocus && cue === 0;
+    const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
+    return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight };
+  }
+}
+
+/** The span covering most of the question: one sentence, or two adjacent ones; word order (the phrase bonus) breaks ties. */
+function bestSpan(
+  sentences: readonly SentenceSpan[],
+  occurrences: readonly Occurrence[],
+  spans: SpanMeasure,
+  options: RankingOptions,
+): { span: SentenceSpan; coverage: number; value: number } | undefined {
+  let best: { span: SentenceSpan; coverage: number; value: number; rank: number } | undefined;
+  const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
+  for (const [i, sentence] of sentences.entries()) {
+    const windows: [SentenceSpan, number][] = [[sentence, 1]];
+    const next = sentences[i + 1];
+    // Two sentences are quoted together only when each holds part of the question, never to add a cue alone.
+    if (next && inSentence(sentence) && inSentence(next)) {
+      windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
     }
-    if (!best) return undefined;
-    // A caption describes a picture: when the article's text says as much, the text is the better citation.
-    const score =
-      (options.quoteWeight * best.value +
-        options.passageWeight * measure(0, passage.text.length).value +
-        options.bm25Weight * (hit.score / bestBm25) +
-        options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
-      (passage.kind === 'caption' ? options.captionFactor : 1) *
-      (question.cue && RANKED_CUES.has(question.cue.kind) && !answersCue(best.span.start, best.span.end) ? options.cueMissingFactor : 1);
-    const { span } = best;
-    const highlights = occurrences
-      .filter((o) => o.start >= span.start && o.end <= span.end)
-      .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
-    return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, score };
-  });
-  return ranked.filter((quote) => quote !== undefined).sort((a, b) => b.score - a.score);
+    for (const [span, penalty] of windows) {
+      const { coverage, value } = spans.measure(span.start, span.end);
+      const rank = coverage * penalty;
+      const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
+      if (better) best = { span, coverage, value: value * penalty, rank };
+    }
+  }
+  return best;
 }
 
 const TITLE_TOKENS = new WeakMap<CorpusDocument, Token[]>();
