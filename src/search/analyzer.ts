@@ -1,4 +1,4 @@
-import stemmer from 'wink-porter2-stemmer';
+import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 
 /**
@@ -85,7 +85,7 @@ const stemCache = new Map<string, string>();
 const DIGIT_ZERO = 48;
 const DIGIT_NINE = 57;
 
-/** The Porter2 stem of a normalised word; numbers and times are kept as they are. */
+/** The Porter stem of a normalised word; numbers and times are kept as they are. */
 export function stemWord(word: string): string {
   const first = word.charCodeAt(0);
   if (first >= DIGIT_ZERO && first <= DIGIT_NINE) return word;
