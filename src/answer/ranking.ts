@@ -517,6 +517,10 @@ const SLOT_PATTERNS: Readonly<Record<string, RegExp>> = {
   time: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|morning|afternoon|evening|night|dawn|midnight|noon)\b/i,
   hour: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.))/i,
   long: new RegExp(`\\b(?:${DURATION})\\b`, 'i'),
+  // People are counted by what they are ("33 hostage-takers", "four policemen"): any count answers "how many people".
+  people: CUE_PATTERNS.number,
+  persons: CUE_PATTERNS.number,
+  individuals: CUE_PATTERNS.number,
 };
 
 function hasCue(cue: AnswerCue | undefined, text: string): boolean {

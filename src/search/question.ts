@@ -57,6 +57,8 @@ const CAPITALISED = /^\p{Lu}/u;
 const NAMING_WORDS: ReadonlySet<string> = new Set(['name', 'names', 'term', 'terms', 'word', 'title']);
 
 const CUES: readonly [RegExp, CueKind][] = [
+  // "How many people": news counts people by what they are, so "people" is the slot a count fills, not a word to find.
+  [/\bhow many (?<slot>people|persons|individuals)\b/, 'number'],
   [/\bhow (?:many|much)\b|\b(?:what|which) (?<slot>number)\b|\bhow old\b/, 'number'],
   [/\b(?:what|which) (?<slot>time|day|date|year|month|hour|week)s?\b|\bwhen\b/, 'time'],
   [/\bhow (?<slot>long)\b/, 'time'],

@@ -40,6 +40,12 @@ describe('quote ranking', () => {
     expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 120 families by boat.');
   });
 
+  it('answers "how many people" with any count, as people are counted by what they are ("120 families")', () => {
+    const answer = engine.answer('How many people were evacuated?');
+    expect(answer.answered).toBe(true);
+    expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 120 families by boat.');
+  });
+
   it('takes, for "how many X", only a number standing before X as its count', () => {
     // "one" counts the guard, not the hostages.
     const [hostages] = engine.rank('How many hostages were held?');

@@ -118,6 +118,13 @@ describe('analyseQuestion', () => {
     expect(analyseQuestion(question, lookup).cue?.kind).toBe(kind);
   });
 
+  it('takes "people" in "how many people" as the slot of a count, not a word the answer must repeat', () => {
+    const analysed = analyseQuestion('How many people died?', lookup);
+    expect(analysed.cue).toEqual({ kind: 'number', slotWord: 'people' });
+    expect(conceptWords(analysed)).toEqual(['died']);
+    expect(analysed.focus).toBeUndefined();
+  });
+
   it('takes the word naming what is wanted ("year" in "what year") as the cue\'s slot, not a concept', () => {
     const analysed = analyseQuestion('What year did the group emerge?', lookup);
     expect(analysed.cue).toEqual({ kind: 'time', slotWord: 'year' });
