@@ -523,10 +523,16 @@ const SLOT_PATTERNS: Readonly<Record<string, RegExp>> = {
   individuals: CUE_PATTERNS.number,
 };
 
+const OPENING_WORD = /^\p{Lu}\p{Ll}+/u;
+
 function hasCue(cue: AnswerCue | undefined, text: string): boolean {
   if (cue === undefined) return false;
   const pattern = (cue.slotWord === undefined ? undefined : SLOT_PATTERNS[cue.slotWord]) ?? CUE_PATTERNS[cue.kind];
-  return pattern.test(text);
+  if (pattern.test(text)) return true;
+  // Every sentence opens with a capital, but one opening with a content word names who acted ("Witnesses of the
+  // siege reported…", "Army commandoes…"), where "The", "He" or "It" do not.
+  const opening = cue.kind === 'person' ? OPENING_WORD.exec(text) : null;
+  return opening !== null && !isStopWord(opening[0].toLowerCase());
 }
 
 function mergeHighlights(highlights: readonly Highlight[]): Highlight[] {

@@ -124,6 +124,13 @@ describe('quote ranking', () => {
     expect(lowered.get('fort#p2')).toBeCloseTo(unchanged.get('fort#p2')!, 9);
   });
 
+  it('takes a sentence opening with a content word as naming who acted, but not one opening with "The"', async () => {
+    const witnesses = await engineOver('shots', 'Shots', ['Witnesses heard gunfire.', 'The valley heard gunfire.']);
+    const coverageOf = (id: string): number => witnesses.rank('Who heard gunfire?').find((quote) => quote.passageId === id)!.coverage;
+    expect(coverageOf('shots#p1')).toBeCloseTo(1, 9);
+    expect(coverageOf('shots#p2')).toBeLessThan(0.9);
+  });
+
   it('cites the article text before a photo caption that says as much', async () => {
     const captioned = await engineOver('gate', 'Gate', ['A guard stands at the gate [Source: Wire]', 'The guard at the gate was hit with a brick.']);
     expect(captioned.passage('gate#p1')?.passage.kind).toBe('caption');
