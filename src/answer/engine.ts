@@ -2,7 +2,7 @@ import type { Corpus } from '../corpus/types.js';
 import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
-import { analyseQuestion } from '../search/question.js';
+import { analyseQuestion, asksForTheStory } from '../search/question.js';
 import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
@@ -62,6 +62,7 @@ export class AnswerEngine {
   answer(question: string, page: AnswerPage = {}): Answer {
     const { offset = 0, limit = QUOTES_PER_PAGE } = page;
     if (question.trim() === '') return abstain(question, 'empty-question');
+    if (asksForTheStory(question)) return this.leads(question, offset, limit);
     const analysed = analyseQuestion(question, this.glossary);
     if (analysed.concepts.length === 0) return abstain(question, 'no-content-words');
 
@@ -101,6 +102,23 @@ export class AnswerEngine {
   /** Every passage in corpus order, for listings and autocomplete. */
   passages(): PassageView[] {
     return this.index.entries.map(toView);
+  }
+
+  /**
+   * "What happened?": the first sentence of each document's lead paragraph, the newest document first. News tells
+   * the heart of a story first, so the lead answers a question that names nothing in particular.
+   */
+  private leads(question: string, offset: number, limit: number): Answer {
+    const newestFirst = [...this.corpus.documents].sort((a, b) => (b.meta.published ?? '').localeCompare(a.meta.published ?? ''));
+    const quotes = newestFirst.flatMap((document) => {
+      const lead = document.passages.find((passage) => passage.kind === 'paragraph');
+      const [sentence] = lead?.sentences ?? [];
+      const entry = lead && this.index.get(lead.id);
+      if (!entry || !sentence) return [];
+      return [{ text: lead.text.slice(sentence.start, sentence.end), citation: citationOf(entry), highlights: [], score: 1, coverage: 1 }];
+    });
+    if (quotes.length === 0) return abstain(question, 'no-match');
+    return { question, answered: true, quotes: quotes.slice(offset, offset + limit), totalQuotes: quotes.length, offset, confidence: 1 };
   }
 
   private toQuote(ranked: RankedQuote): Quote {

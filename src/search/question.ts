@@ -93,6 +93,19 @@ function isMisspeltStopWord(word: string): boolean {
   return false;
 }
 
+/** "What happened?", "What is this about?", "Tell me about it", "Summary": the question is the story itself. */
+const STORY_QUESTION =
+  /^(?:(?:hey|hi|hello|so|ok|okay|and) )*(?:what(?:'s|s| is| was)? (?:happened|happening|going on|(?:this|it|all this) about|the story|the news)|tell me (?:what happened|about (?:it|this))|(?:give me )?(?:a |the )?summary|summari[sz]e(?: it| this)?)(?: (?:here|there|please|pls))?$/;
+
+/**
+ * Whether the whole question asks for the story and names nothing in particular ("What happened?", "@everyone
+ * what's going on"): news tells the story in its first paragraph, which is the answer.
+ */
+export function asksForTheStory(text: string): boolean {
+  const words = normalise(text).replace(/@\S+/g, ' ').replace(/[^\p{L}\p{N}']+/gu, ' ').trim();
+  return STORY_QUESTION.test(words);
+}
+
 /**
  * Reads the question's form and its concepts: its content words, with any glossary term (stop words included, as
  * in "took over") merged into one concept.

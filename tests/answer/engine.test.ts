@@ -186,6 +186,15 @@ describe('AnswerEngine on the bundled article', () => {
     expect(engine.answer('How many hostage-takers were there?').quotes[0]?.text).toContain('33 hostage-takers');
   });
 
+  it('answers "What happened?", naming nothing in particular, with the first sentence of the story\'s lead', () => {
+    for (const question of ['What happened?', '@everyone whats going on', 'tell me about it', 'Summary please']) {
+      const answer = engine.answer(question);
+      expect(answer, question).toMatchObject({ answered: true, totalQuotes: 1, confidence: 1 });
+      expect(answer.quotes[0]?.citation.passageId, question).toBe('bannu-siege#p2');
+      expectVerbatim(answer.quotes[0]!);
+    }
+  });
+
   it('abstains on an empty question, and on one made only of stop and question words', () => {
     expect(engine.answer('')).toMatchObject({ answered: false, quotes: [], confidence: 0, abstention: 'empty-question' });
     expect(engine.answer('   \n\t')).toMatchObject({ answered: false, abstention: 'empty-question' });
@@ -299,5 +308,22 @@ describe('AnswerEngine on a corpus of two articles', () => {
     });
     expect(twoArticles.answer('When did the earthquake shake the coast?').quotes[0]?.citation.passageId).toBe('quake#p1');
     expect(twoArticles.answer('How many hostage-takers were killed?').answered).toBe(false);
+  });
+
+  it('answers "What happened?" with each article\'s lead, the newest first, skipping a photo caption', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'flood.txt': documentFile({ id: 'flood', title: 'Flood', source: 'Wire', published: '2022-12-19' }, [
+          'Rescuers in a boat [Source: Wire]',
+          'The river flooded the valley on Monday. Roads were cut.',
+        ]),
+        'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'Wire', published: '2022-12-20' }, ['An earthquake shook the coast.']),
+      },
+    });
+    const twoArticles = await AnswerEngine.build(await loadCorpus(directory));
+    const answer = twoArticles.answer('What happened?');
+    expect(answer.totalQuotes).toBe(2);
+    expect(quotedTexts(answer)).toEqual(['An earthquake shook the coast.', 'The river flooded the valley on Monday.']);
+    expect(twoArticles.answer('What happened?', { offset: 1, limit: 1 }).quotes.map((quote) => quote.citation.passageId)).toEqual(['flood#p2']);
   });
 });

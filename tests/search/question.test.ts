@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Glossary } from '../../src/corpus/types.js';
 import { GlossaryLookup } from '../../src/search/glossary-lookup.js';
-import { analyseQuestion, type AnalysedQuestion } from '../../src/search/question.js';
+import { analyseQuestion, asksForTheStory, type AnalysedQuestion } from '../../src/search/question.js';
 
 const GLOSSARY: Glossary = {
   entries: [
@@ -145,4 +145,20 @@ describe('analyseQuestion', () => {
     expect(analyseQuestion('What caused the standoff?', lookup).focus).toBeUndefined();
     expect(analyseQuestion('Who seized the station?', lookup).focus).toBeUndefined();
   });
+});
+
+describe('asksForTheStory', () => {
+  it.each(['What happened?', "what's going on", '@everyone what happened', 'Hey, what is this about?', 'Tell me about it.', 'summary pls'])(
+    'takes "%s" as asking for the story as a whole',
+    (question) => {
+      expect(asksForTheStory(question)).toBe(true);
+    },
+  );
+
+  it.each(['What happened to the hostages?', 'What happened in Bannu?', 'What was it?', 'Who are you?', 'What is this?'])(
+    'does not take "%s", which asks something in particular or nothing at all',
+    (question) => {
+      expect(asksForTheStory(question)).toBe(false);
+    },
+  );
 });
