@@ -93,6 +93,35 @@ function isMisspeltStopWord(word: string): boolean {
   return false;
 }
 
+/** Chat shorthand a Discord member may type, with the words it stands for. */
+const SHORTHAND: ReadonlyMap<string, string> = new Map([
+  ['ppl', 'people'],
+  ['govt', 'government'],
+  ['gov', 'government'],
+  ['bc', 'because'],
+  ['cuz', 'because'],
+  ['abt', 'about'],
+  ['pls', 'please'],
+  ['plz', 'please'],
+  ['u', 'you'],
+  ['ur', 'your'],
+  ['r', 'are'],
+  ['wat', 'what'],
+]);
+/**
+ * A whole word in lower case, as chat is typed, and not part of an abbreviation with full stops: "BC", "U.S." and
+ * "R&B" are not shorthand.
+ */
+const SHORTHAND_WORD = new RegExp(`(?<![\\p{L}\\p{N}'.])(?:${[...SHORTHAND.keys()].join('|')})(?![\\p{L}\\p{N}'.])`, 'gu');
+
+/**
+ * The question with chat shorthand written out ("how many ppl died" → "how many people died"), so that the cues
+ * and the words are read as meant; the rest is left as typed.
+ */
+export function expandShorthand(text: string): string {
+  return text.replace(SHORTHAND_WORD, (word) => SHORTHAND.get(word) ?? word);
+}
+
 /** "What happened?", "What is this about?", "Tell me about it", "Summary": the question is the story itself. */
 const STORY_QUESTION =
   /^(?:(?:hey|hi|hello|so|ok|okay|and) )*(?:what(?:'s|s| is| was)? (?:happened|happening|going on|(?:this|it|all this) about|the story|the news)|tell me (?:what happened|about (?:it|this))|(?:give me )?(?:a |the )?summary|summari[sz]e(?: it| this)?)(?: (?:here|there|please|pls))?$/;
@@ -110,7 +139,8 @@ export function asksForTheStory(text: string): boolean {
  * Reads the question's form and its concepts: its content words, with any glossary term (stop words included, as
  * in "took over") merged into one concept.
  */
-export function analyseQuestion(text: string, glossary: GlossaryLookup): AnalysedQuestion {
+export function analyseQuestion(asked: string, glossary: GlossaryLookup): AnalysedQuestion {
+  const text = expandShorthand(asked);
   const cue = findCue(text);
   const tokens = tokenize(text).filter((token) => token.word !== cue?.slotWord);
   const stems = tokens.map((token) => token.stem);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Glossary } from '../../src/corpus/types.js';
 import { GlossaryLookup } from '../../src/search/glossary-lookup.js';
-import { analyseQuestion, asksForTheStory, type AnalysedQuestion } from '../../src/search/question.js';
+import { analyseQuestion, asksForTheStory, expandShorthand, type AnalysedQuestion } from '../../src/search/question.js';
 
 const GLOSSARY: Glossary = {
   entries: [
@@ -161,4 +161,18 @@ describe('asksForTheStory', () => {
       expect(asksForTheStory(question)).toBe(false);
     },
   );
+});
+
+describe('expandShorthand', () => {
+  it('writes out chat shorthand, so "how many ppl died" is read as "how many people died"', () => {
+    expect(expandShorthand('how many ppl died')).toBe('how many people died');
+    expect(expandShorthand('what did the govt say, r u sure?')).toBe('what did the government say, are you sure?');
+    const analysed = analyseQuestion('how many ppl died', lookup);
+    expect(analysed.cue).toEqual({ kind: 'number', slotWord: 'people' });
+    expect(conceptWords(analysed)).toEqual(['died']);
+  });
+
+  it('leaves capitals, abbreviations with full stops and words that merely contain shorthand alone', () => {
+    for (const text of ['BC and U.S. forces', 'R&B', 'Apples are ripe', 'The gov.uk site', 'purple']) expect(expandShorthand(text)).toBe(text);
+  });
 });
