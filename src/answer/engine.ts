@@ -113,9 +113,7 @@ export class AnswerEngine {
     const quotes = newestFirst.flatMap((document) => {
       const lead = document.passages.find((passage) => passage.kind === 'paragraph');
       const [sentence] = lead?.sentences ?? [];
-      const entry = lead && this.index.get(lead.id);
-      if (!entry || !sentence) return [];
-      return [{ text: lead.text.slice(sentence.start, sentence.end), citation: citationOf(entry), highlights: [], score: 1, coverage: 1 }];
+      return lead && sentence ? [this.toQuote({ passageId: lead.id, span: sentence, highlights: [], coverage: 1, score: 1 })] : [];
     });
     if (quotes.length === 0) return abstain(question, 'no-match');
     return { question, answered: true, quotes: quotes.slice(offset, offset + limit), totalQuotes: quotes.length, offset, confidence: 1 };
