@@ -26,7 +26,6 @@ export interface RankingOptions {
   readonly fuzzyCredit: number;
   readonly aliasCredit: number;
   readonly partialCredit: number;
-
   /**
    * Credit for a concept found only in the passages a passage refers back to ("The group…"), or in its
    * document's title: what a passage is about need not be repeated in it.
@@ -78,7 +77,6 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   fuzzyCredit: 0.7,
   aliasCredit: 0.9,
   partialCredit: 0.5,
-
   contextCredit: 0.6,
   twoSentencePenalty: 0.85,
   quoteWeight: 1,
@@ -192,12 +190,22 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
       options.bm25Weight * (hit.score / bestBm25) +
       options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
     (passage.kind === 'caption' ? options.captionFactor : 1) *
-    (question.cue && RANKED_CUES.has(question.cue.kind) && !spans.answersCue(best.span.start, best.span.end) ? options.cueMissingFactor : 1);
+    (question.cue && RANKED_CUES.has(question.cue.kind) && !best.answersCue ? options.cueMissingFactor : 1);
   const { span } = best;
   const highlights = occurrences
     .filter((o) => o.start >= span.start && o.end <= span.end)
     .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
   return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, score };
+}
+
+/** What `SpanMeasure.measure` finds in a span. */
+interface SpanFigures {
+  /** The share of the question the span answers, after the focus penalty: it becomes the confidence. */
+  readonly coverage: number;
+  /** Its value for ranking: the share before the focus penalty, plus the phrase bonus. */
+  readonly value: number;
+  /** Whether it holds the kind of answer the question asks for (see `SpanMeasure.answersCue`). */
+  readonly answersCue: boolean;
 }
 
 /** How much of the question a span of one passage answers. */
@@ -234,14 +242,12 @@ class SpanMeasure {
     );
   }
 
-  /**
-   * The span's coverage (it becomes the confidence) and its value for ranking: coverage before the focus penalty,
-   * plus the phrase bonus for adjacent concepts, which only helps to rank.
-   */
-  measure(start: number, end: number): { coverage: number; value: number } {
+  /** The span's coverage, its value for ranking (adjacent concepts found as a phrase only help to rank), and cue. */
+  measure(start: number, end: number): SpanFigures {
     const { question, concepts, cueWeight, totalWeight, phrases, countsFocus } = this.resolved;
     const inside = this.occurrences.filter((o) => o.start >= start && o.end <= end);
-    const cue = this.answersCue(start, end) ? cueWeight : 0;
+    const answersCue = this.answersCue(start, end);
+    const cue = answersCue ? cueWeight : 0;
     const focusMissing =
       (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) ||
       (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
@@ -250,7 +256,7 @@ class SpanMeasure {
     // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
     const countMissing = countsFocus && cue === 0;
     const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
-    return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight };
+    return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight, answersCue };
   }
 }
 
@@ -260,8 +266,8 @@ function bestSpan(
   occurrences: readonly Occurrence[],
   spans: SpanMeasure,
   options: RankingOptions,
-): { span: SentenceSpan; coverage: number; value: number } | undefined {
-  let best: { span: SentenceSpan; coverage: number; value: number; rank: number } | undefined;
+): (SpanFigures & { span: SentenceSpan }) | undefined {
+  let best: (SpanFigures & { span: SentenceSpan; rank: number }) | undefined;
   const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
   for (const [i, sentence] of sentences.entries()) {
     const windows: [SentenceSpan, number][] = [[sentence, 1]];
@@ -271,10 +277,11 @@ function bestSpan(
       windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
     }
     for (const [span, penalty] of windows) {
-      const { coverage, value } = spans.measure(span.start, span.end);
+      const figures = spans.measure(span.start, span.end);
+      const { coverage, value } = figures;
       const rank = coverage * penalty;
       const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
-      if (better) best = { span, coverage, value: value * penalty, rank };
+      if (better) best = { ...figures, span, value: value * penalty, rank };
     }
   }
   return best;
@@ -504,7 +511,10 @@ const CUE_PATTERNS: Record<CueKind, RegExp> = {
   place: /\b(?:district|province|region|border|city|town|village|area|country|capital|north|south|east|west|northern|southern|eastern|western|north-western|north-eastern|south-western|south-eastern|remote|near)\b/i,
 };
 
-/** What the answer looks like when the question names it: "what year" wants a year, "what day" a day. */
+/**
+ * What the answer looks like when the question names it: "what year" wants a year, "what day" a day. A slot not
+ * listed ("how many people") takes its cue's pattern: any count.
+ */
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december';
 const SLOT_PATTERNS: Readonly<Record<string, RegExp>> = {
   year: /\b(?:1[0-9]{3}|20[0-9]{2}|\d{1,4}s|(?:last|next|this|that) year)\b/i,
@@ -517,10 +527,6 @@ const SLOT_PATTERNS: Readonly<Record<string, RegExp>> = {
   time: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|morning|afternoon|evening|night|dawn|midnight|noon)\b/i,
   hour: /\b(?:\d{1,2}:\d{2}|\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.))/i,
   long: new RegExp(`\\b(?:${DURATION})\\b`, 'i'),
-  // People are counted by what they are ("33 hostage-takers", "four policemen"): any count answers "how many people".
-  people: CUE_PATTERNS.number,
-  persons: CUE_PATTERNS.number,
-  individuals: CUE_PATTERNS.number,
 };
 
 const OPENING_WORD = /^\p{Lu}\p{Ll}+/u;
