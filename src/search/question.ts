@@ -124,14 +124,14 @@ export function expandShorthand(text: string): string {
 
 /** "What happened?", "What is this about?", "Tell me about it", "Summary": the question is the story itself. */
 const STORY_QUESTION =
-  /^(?:(?:hey|hi|hello|so|ok|okay|and) )*(?:what(?:'s|s| is| was)? (?:happened|happening|going on|(?:this|it|all this) about|the story|the news)|tell me (?:what happened|about (?:it|this))|(?:give me )?(?:a |the )?summary|summari[sz]e(?: it| this)?)(?: (?:here|there|please|pls))?$/;
+  /^(?:(?:hey|hi|hello|so|ok|okay|and) )*(?:what(?:'s|s| is| was)? (?:happened|happening|going on|(?:this|it|all this) about|the story|the news)|tell me (?:what happened|about (?:it|this))|(?:give me )?(?:a |the )?summary|summari[sz]e(?: it| this)?)(?: (?:here|there|please))?$/;
 
 /**
  * Whether the whole question asks for the story and names nothing in particular ("What happened?", "@everyone
  * what's going on"): news tells the story in its first paragraph, which is the answer.
  */
 export function asksForTheStory(text: string): boolean {
-  const words = normalise(text).replace(/@\S+/g, ' ').replace(/[^\p{L}\p{N}']+/gu, ' ').trim();
+  const words = normalise(expandShorthand(text)).replace(/@\S+/g, ' ').replace(/[^\p{L}\p{N}']+/gu, ' ').trim();
   return STORY_QUESTION.test(words);
 }
 
