@@ -99,6 +99,11 @@ describe('analyseQuestion', () => {
     expect(analysed.concepts).toHaveLength(1);
   });
 
+  it('drops indefinite pronouns, which carry no topic: "Did anyone die?" is about dying', () => {
+    expect(conceptWords(analyseQuestion('Did anyone die?', lookup))).toEqual(['die']);
+    expect(conceptWords(analyseQuestion('Was someone or everybody hurt?', lookup))).toEqual(['hurt']);
+  });
+
   it('has no concepts for a question made only of stop and question words', () => {
     expect(analyseQuestion('What was it?', lookup).concepts).toEqual([]);
     expect(analyseQuestion('  ', lookup).concepts).toEqual([]);
