@@ -46,8 +46,8 @@ export const ask: Command<z.infer<typeof askOptions>> = {
   },
   options: askOptions,
   moderatorOnly: false,
-  execute({ question, private: isPrivate, page }, { library }) {
-    const answer = library.current.engine.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
+  async execute({ question, private: isPrivate, page }, { library }) {
+    const answer = await library.current.engine.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
     return { kind: 'answer', answer, private: isPrivate };
   },
   autocomplete(focused, { library }): Choice[] {

@@ -3,7 +3,9 @@ import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
 import { analyseQuestion, asksForTheStory } from '../search/question.js';
-import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
+import type { ModelState, SemanticSearch } from '../semantic/semantic-search.js';
+import type { SpanVectors } from '../semantic/span-vectors.js';
+import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions, type SemanticMatch } from './ranking.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
 export interface AnswerEngineOptions {
@@ -17,6 +19,24 @@ export interface AnswerEngineOptions {
    */
   readonly followingQuoteThreshold: number;
   readonly followingQuoteShare: number;
+  /**
+   * With the sentence model, the confidence is this share of the quote's cosine with the question (mapped from
+   * `similarityFloor`..`similarityCeiling` to 0..1) and the rest its coverage: either alone misjudges, the
+   * cosine near-topic questions, the coverage paraphrases and chance matches ("hello" and "hell").
+   */
+  readonly similarityShare: number;
+  readonly similarityFloor: number;
+  readonly similarityCeiling: number;
+}
+
+/**
+ * How the engine answers now: `fused` (words and meaning) once the corpus's sentence vectors are ready; `lexical`
+ * before then, or for good when the model is off or failed.
+ */
+export interface AnsweringMode {
+  readonly mode: 'fused' | 'lexical';
+  /** Where the sentence model stands, and whether this corpus's vectors are still being computed. */
+  readonly model: ModelState | 'embedding';
 }
 
 /** Defaults for {@link AnswerEngine.build}; the thresholds are chosen with `npm run eval` (see README). */
@@ -26,6 +46,9 @@ export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
   answerThreshold: 0.5,
   followingQuoteThreshold: 0.5,
   followingQuoteShare: 0.7,
+  similarityShare: 0.5,
+  similarityFloor: 0.2,
+  similarityCeiling: 0.6,
 };
 
 /** Which page of an answer's quotes to return. */
@@ -41,17 +64,43 @@ export const QUOTES_PER_PAGE = 3;
  * Answers questions from one corpus with verbatim quotes. Immutable once built: a reload builds a new engine.
  */
 export class AnswerEngine {
+  private vectors: SpanVectors | undefined;
+  /** Settles when this corpus's sentence vectors are ready, or known not to come (model off or failed). */
+  readonly vectorsSettled: Promise<void>;
+
   private constructor(
     readonly corpus: Corpus,
     private readonly index: PassageIndex,
     private readonly glossary: GlossaryLookup,
     private readonly options: AnswerEngineOptions,
-  ) {}
+    private readonly semantic: SemanticSearch | undefined,
+  ) {
+    // The vectors come in the background: until then the engine answers lexically, as it says in `mode`.
+    this.vectorsSettled = semantic
+      ? semantic.vectorsFor(corpus).then((vectors) => {
+          this.vectors = vectors;
+        })
+      : Promise.resolve();
+  }
 
-  static async build(corpus: Corpus, options: AnswerEngineOptions = DEFAULT_ANSWER_ENGINE_OPTIONS): Promise<AnswerEngine> {
+  /**
+   * Indexes `corpus`; with `semantic`, also starts computing its sentence vectors (see {@link vectorsSettled}).
+   */
+  static async build(
+    corpus: Corpus,
+    options: AnswerEngineOptions = DEFAULT_ANSWER_ENGINE_OPTIONS,
+    semantic?: SemanticSearch,
+  ): Promise<AnswerEngine> {
     loadEnglishRarity();
     const index = await PassageIndex.build(corpus, options.index);
-    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options);
+    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, semantic);
+  }
+
+  /** Whether answers use the sentence model yet, and why not. */
+  get mode(): AnsweringMode {
+    if (this.vectors && this.semantic?.state === 'ready') return { mode: 'fused', model: 'ready' };
+    const model = this.semantic?.state ?? 'off';
+    return { mode: 'lexical', model: model === 'ready' ? 'embedding' : model };
   }
 
   get passageCount(): number {
@@ -59,22 +108,35 @@ export class AnswerEngine {
   }
 
   /** Answers a question with up to `limit` quotes, best first, or abstains when the corpus does not answer it. */
-  answer(question: string, page: AnswerPage = {}): Answer {
-    const { offset = 0, limit = QUOTES_PER_PAGE } = page;
-    if (question.trim() === '') return abstain(question, 'empty-question');
-    if (asksForTheStory(question)) return this.leads(question, offset, limit);
-    const analysed = analyseQuestion(question, this.glossary);
-    if (analysed.concepts.length === 0) return abstain(question, 'no-content-words');
+  async answer(question: string, page: AnswerPage = {}): Promise<Answer> {
+    return this.answerWith(question, page, question.trim() === '' ? undefined : await this.semanticMatch(question));
+  }
 
-    const ranked = rankQuotes(analysed, this.index, this.options.ranking);
+  /** Answers from the words alone, at once: for previews while a question is typed (autocomplete). */
+  answerLexically(question: string, page: AnswerPage = {}): Answer {
+    return this.answerWith(question, page, undefined);
+  }
+
+  private answerWith(question: string, page: AnswerPage, semantic: SemanticMatch | undefined): Answer {
+    const { offset = 0, limit = QUOTES_PER_PAGE } = page;
+    const mode = semantic ? 'fused' : 'lexical';
+    if (question.trim() === '') return abstain(question, 'empty-question', mode);
+    if (asksForTheStory(question)) return this.leads(question, offset, limit, mode);
+    const analysed = analyseQuestion(question, this.glossary);
+    if (analysed.concepts.length === 0) return abstain(question, 'no-content-words', mode);
+
+    const ranked = rankQuotes(analysed, this.index, this.options.ranking, semantic);
     const [best] = ranked;
-    if (!best) return abstain(question, 'no-match');
-    const confidence = roundConfidence(best.coverage);
-    if (best.coverage < this.options.answerThreshold) {
-      return { ...abstain(question, 'low-confidence'), confidence, closest: this.toQuote(best) };
+    if (!best) return abstain(question, 'no-match', mode);
+    const confidenceOf = (quote: RankedQuote): number => (semantic ? this.fusedConfidence(quote) : quote.coverage);
+    const confidence = roundConfidence(confidenceOf(best));
+    if (confidenceOf(best) < this.options.answerThreshold) {
+      // The nearest passage is offered only when it shares words with the question: nearness in meaning alone
+      // ("What is the capital of France?" and a sentence about a province) would only be noise.
+      return { ...abstain(question, 'low-confidence', mode), confidence, closest: best.coverage > 0 ? this.toQuote(best) : undefined };
     }
-    const following = Math.max(this.options.followingQuoteThreshold, best.coverage * this.options.followingQuoteShare);
-    const answering = ranked.filter((quote, i) => i === 0 || quote.coverage >= following);
+    const following = Math.max(this.options.followingQuoteThreshold, confidenceOf(best) * this.options.followingQuoteShare);
+    const answering = ranked.filter((quote, i) => i === 0 || confidenceOf(quote) >= following);
     return {
       question,
       answered: true,
@@ -82,6 +144,7 @@ export class AnswerEngine {
       totalQuotes: answering.length,
       offset,
       confidence,
+      mode,
     };
   }
 
@@ -89,8 +152,23 @@ export class AnswerEngine {
    * Every passage that shares a word with the question, best first, with the sentence(s) each would quote:
    * the ranking before any abstention, for measuring retrieval.
    */
-  rank(question: string): RankedQuote[] {
-    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking);
+  async rank(question: string): Promise<RankedQuote[]> {
+    const semantic = await this.semanticMatch(question);
+    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking, semantic);
+  }
+
+  /** The question against every span, once the vectors are ready; undefined (lexical) before, or if embedding fails. */
+  private async semanticMatch(question: string): Promise<SemanticMatch | undefined> {
+    const vectors = this.vectors;
+    if (!vectors || !this.semantic) return undefined;
+    const vector = await this.semantic.embedQuestion(question);
+    return vector && { vectors, cosines: vectors.cosines(vector) };
+  }
+
+  private fusedConfidence(quote: RankedQuote): number {
+    const { similarityShare, similarityFloor, similarityCeiling } = this.options;
+    const closeness = Math.min(Math.max((quote.similarity - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
+    return (1 - similarityShare) * quote.coverage + similarityShare * closeness;
   }
 
   /** The whole passage cited as `id`, with its neighbours, or undefined when there is no such passage. */
@@ -108,15 +186,15 @@ export class AnswerEngine {
    * "What happened?": the first sentence of each document's lead paragraph, the newest document first. News tells
    * the heart of a story first, so the lead answers a question that names nothing in particular.
    */
-  private leads(question: string, offset: number, limit: number): Answer {
+  private leads(question: string, offset: number, limit: number, mode: Answer['mode']): Answer {
     const newestFirst = [...this.corpus.documents].sort((a, b) => (b.meta.published ?? '').localeCompare(a.meta.published ?? ''));
     const quotes = newestFirst.flatMap((document) => {
       const lead = document.passages.find((passage) => passage.kind === 'paragraph');
       const [sentence] = lead?.sentences ?? [];
-      return lead && sentence ? [this.toQuote({ passageId: lead.id, span: sentence, highlights: [], coverage: 1, score: 1 })] : [];
+      return lead && sentence ? [this.toQuote({ passageId: lead.id, span: sentence, highlights: [], coverage: 1, similarity: 0, score: 1 })] : [];
     });
-    if (quotes.length === 0) return abstain(question, 'no-match');
-    return { question, answered: true, quotes: quotes.slice(offset, offset + limit), totalQuotes: quotes.length, offset, confidence: 1 };
+    if (quotes.length === 0) return abstain(question, 'no-match', mode);
+    return { question, answered: true, quotes: quotes.slice(offset, offset + limit), totalQuotes: quotes.length, offset, confidence: 1, mode };
   }
 
   private toQuote(ranked: RankedQuote): Quote {
@@ -153,8 +231,8 @@ function toView({ passage, document }: IndexedPassage): PassageView {
   };
 }
 
-function abstain(question: string, reason: NonNullable<Answer['abstention']>): Answer {
-  return { question, answered: false, quotes: [], totalQuotes: 0, offset: 0, confidence: 0, abstention: reason };
+function abstain(question: string, reason: NonNullable<Answer['abstention']>, mode: Answer['mode']): Answer {
+  return { question, answered: false, quotes: [], totalQuotes: 0, offset: 0, confidence: 0, abstention: reason, mode };
 }
 
 function roundConfidence(value: number): number {

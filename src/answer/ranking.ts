@@ -5,6 +5,7 @@ import type { PassageHit, PassageIndex } from '../search/passage-index.js';
 import { knownStemPositions, positionsOfStems, stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
+import type { SpanVectors } from '../semantic/span-vectors.js';
 import type { Highlight } from './types.js';
 
 /** Weights and limits of the ranking, in one place. */
@@ -66,6 +67,10 @@ export interface RankingOptions {
    * multiplied by this: it may share the question's words, but it cannot say what was asked.
    */
   readonly cueMissingFactor: number;
+  /** How many passages of the spans nearest the question in meaning join MiniSearch's candidates. */
+  readonly semanticCandidates: number;
+  /** Weight of a span's cosine with the question, in choosing a passage's span and in the passage's score. */
+  readonly semanticWeight: number;
 }
 
 /** The ranking used unless told otherwise; each figure is measured by `npm run eval` (see README). */
@@ -91,7 +96,16 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   countReach: 4,
   focusMissingFactor: 0.6,
   phraseWeight: 0.5,
+  semanticCandidates: 10,
+  semanticWeight: 1,
 };
+
+/** The question's vector compared with every span of the corpus, for the semantic signal. */
+export interface SemanticMatch {
+  readonly vectors: SpanVectors;
+  /** Cosine with each span, in `vectors.spans` order. */
+  readonly cosines: Float32Array;
+}
 
 /** A concept made concrete against the corpus: which stems express it, and how much it weighs. */
 interface ResolvedConcept {
@@ -109,6 +123,8 @@ export interface RankedQuote {
   readonly highlights: readonly Highlight[];
   /** Share of the question's weighted concepts the quote covers, from 0 to 1. */
   readonly coverage: number;
+  /** Cosine of the quote with the question in the sentence model's space; 0 when answering lexically. */
+  readonly similarity: number;
   readonly score: number;
 }
 
@@ -129,9 +145,10 @@ export function rankQuotes(
   question: AnalysedQuestion,
   index: PassageIndex,
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
+  semantic?: SemanticMatch,
 ): RankedQuote[] {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
-  if (concepts.length === 0) return [];
+  if (concepts.length === 0 && !semantic) return [];
   const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
   // The stems any concept's forms accept: in a passage whose stem positions are not kept, only these are looked for.
   const asked = new Set(concepts.flatMap(({ forms }) => forms.flatMap((form) => form.flatMap((position) => [...position.keys()]))));
@@ -144,9 +161,18 @@ export function rankQuotes(
     // "How many X" wants a count of X; "what number" or "how many years" wants any number.
     countsFocus: question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined,
     positionsIn: (tokens) => knownStemPositions(tokens) ?? positionsOfStems(tokens, asked),
+    semantic,
   };
-  const hits = index.find(searchWeights(concepts), options.candidates);
+  const hits = concepts.length > 0 ? index.find(searchWeights(concepts), options.candidates) : [];
   const bestBm25 = hits[0]?.score ?? 1;
+  // Passages near the question in meaning may share no word with it ("how many were freed" for "released").
+  if (semantic) {
+    const found = new Set(hits.map((hit) => hit.entry.passage.id));
+    for (const id of semantic.vectors.nearestPassages(semantic.cosines, options.semanticCandidates)) {
+      const entry = index.get(id);
+      if (entry && !found.has(id)) hits.push({ entry, score: 0 });
+    }
+  }
   return hits
     .map((hit) => quotePassage(hit, bestBm25, resolved, index, options))
     .filter((quote) => quote !== undefined)
@@ -164,6 +190,7 @@ interface ResolvedQuestion {
   readonly countsFocus: boolean;
   /** Where the asked stems stand in some tokens. */
   readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
+  readonly semantic: SemanticMatch | undefined;
 }
 
 /** The best quote of one candidate passage, and the passage's score; undefined for a passage without sentences. */
@@ -180,12 +207,18 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
     ...findOccurrences(concepts, title, stemPositions(title), options),
   ].map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
   const spans = new SpanMeasure(resolved, passage.text, tokens.text, occurrences, referred, options);
-  const best = bestSpan(passage.sentences, occurrences, spans, options);
+  const { semantic } = resolved;
+  const similarityOf = (span: SentenceSpan): number => {
+    const i = semantic?.vectors.indexOf(passage.id, span);
+    return i === undefined ? 0 : semantic!.cosines[i]!;
+  };
+  const best = bestSpan(passage.sentences, occurrences, spans, similarityOf, options);
   if (!best) return undefined;
   const { question } = resolved;
   // A caption describes a picture: when the article's text says as much, the text is the better citation.
   const score =
     (options.quoteWeight * best.value +
+      options.semanticWeight * best.similarity +
       options.passageWeight * spans.measure(0, passage.text.length).value +
       options.bm25Weight * (hit.score / bestBm25) +
       options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
@@ -195,7 +228,7 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   const highlights = occurrences
     .filter((o) => o.start >= span.start && o.end <= span.end)
     .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
-  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, score };
+  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity, score };
 }
 
 /** What `SpanMeasure.measure` finds in a span. */
@@ -251,23 +284,27 @@ class SpanMeasure {
     const focusMissing =
       (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) ||
       (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
-    const share = (coveredWeight(concepts, inside, this.referred, this.options) + cue) / totalWeight;
+    const share = totalWeight > 0 ? (coveredWeight(concepts, inside, this.referred, this.options) + cue) / totalWeight : 0;
     // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
     // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
     const countMissing = countsFocus && cue === 0;
     const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
-    return { coverage, value: share + phraseWeight(phrases, inside) / totalWeight, answersCue };
+    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue };
   }
 }
 
-/** The span covering most of the question: one sentence, or two adjacent ones; word order (the phrase bonus) breaks ties. */
+/**
+ * The span answering most of the question: one sentence, or two adjacent ones, by coverage and closeness in
+ * meaning; word order (the phrase bonus) breaks ties.
+ */
 function bestSpan(
   sentences: readonly SentenceSpan[],
   occurrences: readonly Occurrence[],
   spans: SpanMeasure,
+  similarityOf: (span: SentenceSpan) => number,
   options: RankingOptions,
-): (SpanFigures & { span: SentenceSpan }) | undefined {
-  let best: (SpanFigures & { span: SentenceSpan; rank: number }) | undefined;
+): (SpanFigures & { span: SentenceSpan; similarity: number }) | undefined {
+  let best: (SpanFigures & { span: SentenceSpan; similarity: number; rank: number }) | undefined;
   const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
   for (const [i, sentence] of sentences.entries()) {
     const windows: [SentenceSpan, number][] = [[sentence, 1]];
@@ -279,9 +316,10 @@ function bestSpan(
     for (const [span, penalty] of windows) {
       const figures = spans.measure(span.start, span.end);
       const { coverage, value } = figures;
-      const rank = coverage * penalty;
+      const similarity = similarityOf(span);
+      const rank = (coverage + options.semanticWeight * similarity) * penalty;
       const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
-      if (better) best = { ...figures, span, value: value * penalty, rank };
+      if (better) best = { ...figures, span, similarity, value: value * penalty, rank };
     }
   }
   return best;

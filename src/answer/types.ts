@@ -46,6 +46,8 @@ export interface Answer {
   /** When abstaining: the nearest passage, to be shown clearly labelled as not an answer. */
   readonly closest?: Quote | undefined;
   readonly abstention?: AbstentionReason | undefined;
+  /** Whether the sentence model took part (`fused`) or only the words did (`lexical`). */
+  readonly mode: 'fused' | 'lexical';
 }
 
 /** A whole passage with its place in its document, for `/source` and the "whole passage" button. */

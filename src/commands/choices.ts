@@ -22,7 +22,7 @@ export function truncate(text: string, max: number): string {
 export function previewChoices(engine: AnswerEngine, typed: string): Choice[] {
   const question = truncate(typed, MAX_CHOICE_LENGTH);
   if (question === '') return exampleChoices(engine);
-  const answer = engine.answer(question, { limit: MAX_CHOICES - 1 });
+  const answer = engine.answerLexically(question, { limit: MAX_CHOICES - 1 });
   const quotes = answer.answered ? answer.quotes : answer.closest ? [answer.closest] : [];
   const previews = quotes.map((quote) => ({
     name: truncate(`${answer.answered ? '' : 'Not an answer: '}${quote.citation.passageId} · ${quote.text}`, MAX_CHOICE_LENGTH),

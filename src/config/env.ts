@@ -28,6 +28,11 @@ export const envSchema = z.object({
     z.array(snowflake).default([]),
   ),
   ASK_COOLDOWN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(3600).default(10)),
+  CACHE_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.cache')),
+  EMBEDDINGS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  ),
 });
 
 export type Config = z.infer<typeof envSchema>;

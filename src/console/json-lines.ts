@@ -14,6 +14,8 @@ export interface JsonAnswerLine {
   readonly notice?: string | undefined;
   /** When abstaining, the nearest passage, which is not an answer. */
   readonly closest?: { readonly text: string; readonly cite: string } | undefined;
+  /** `fused` when the sentence model took part, `lexical` when only the words did (model off, loading or failed). */
+  readonly mode?: 'fused' | 'lexical' | undefined;
 }
 
 /** Turns the reply to a question into its `--json` line. */
@@ -34,5 +36,6 @@ export function toJsonLine(question: string, reply: Reply): JsonAnswerLine {
     confidence: answer.confidence,
     abstention: answer.abstention,
     closest: answer.closest && { text: answer.closest.text, cite: answer.closest.citation.passageId },
+    mode: answer.mode,
   };
 }

@@ -6,6 +6,7 @@ import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { describeMode, semanticFromConfig } from '../semantic/semantic-search.js';
 import { toJsonLine } from './json-lines.js';
 import { parseLine } from './parse-line.js';
 import { ANSI, PLAIN, renderText } from './render.js';
@@ -23,10 +24,14 @@ async function main(): Promise<number> {
     throw error;
   });
   const config = parseConfig(process.env);
+  const semantic = semanticFromConfig(config, (line) => console.error(line));
   const library = await Library.load(config.CORPUS_DIR, {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
+    semantic,
   });
+  // The console answers one person, who can wait the second the model takes: every answer then uses it.
+  await library.current.engine.vectorsSettled;
   const context: CommandContext = { library, invoker: CONSOLE_USER };
   const onError = (error: unknown): void => console.error(`console: a command failed: ${(error as Error).stack ?? String(error)}`);
 
@@ -48,6 +53,7 @@ async function main(): Promise<number> {
   const snapshot = library.current.engine;
   console.log(
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
+      `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
       'Type a question, or /ask question: …, /source passage: …, /reload, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });

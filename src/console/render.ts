@@ -1,3 +1,4 @@
+import { describeMode } from '../semantic/semantic-search.js';
 import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
 import { describeProblem } from '../corpus/errors.js';
@@ -40,6 +41,7 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
         `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`,
         ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${d.passageCount} passages, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
+        describeMode(overview.answering.mode, overview.answering.model),
         'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload (moderators), /help. A line without "/" is a question.',
       ].join('\n');
     }

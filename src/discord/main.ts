@@ -4,6 +4,7 @@ import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { describeMode, semanticFromConfig } from '../semantic/semantic-search.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger, oneLine } from './log.js';
 
@@ -13,10 +14,14 @@ async function main(): Promise<void> {
   if (config.DISCORD_TOKEN === undefined) {
     throw new ConfigError('config: DISCORD_TOKEN is not set: copy the token from the Developer Portal (your application, Bot page) into .env');
   }
+  const semantic = semanticFromConfig(config, (line) => logger.info(line));
   const library = await Library.load(config.CORPUS_DIR, {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
+    semantic,
   });
+  // Served lexically from the start; the log says when answers begin to use the sentence model.
+  void library.current.engine.vectorsSettled.then(() => logger.info(`incident-desk: ${describeMode(library.current.engine.mode.mode, library.current.engine.mode.model)}`));
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,

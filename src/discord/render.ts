@@ -1,3 +1,4 @@
+import { describeMode } from '../semantic/semantic-search.js';
 import {
   ButtonStyle,
   ComponentType,
@@ -256,10 +257,11 @@ function helpEmbed(overview: CorpusOverview): APIEmbed {
   const examples = overview.examples.map((example) => `- ${escapeInline(example)}`);
   const commands =
     '**Commands:** `/ask question: …` (add `private: True` to see the answer alone), `/source passage: bannu-siege#p5`, `/reload` (moderators), `/help`.';
-  const room = LIMITS.description - intro.length - commands.length - 40;
+  const room = LIMITS.description - intro.length - commands.length - 160;
   const list = fitLines(documents, Math.floor(room * (examples.length > 0 ? 0.6 : 1)));
   const tries = examples.length > 0 ? `\n\n**Try:**\n${fitLines(examples, room - list.length)}` : '';
-  return { title: 'Incident desk: the Bannu siege, from the articles', description: `${intro}\n${list}${tries}\n\n${commands}`, color: COLOURS.info };
+  const mode = describeMode(overview.answering.mode, overview.answering.model);
+  return { title: 'Incident desk: the Bannu siege, from the articles', description: `${intro}\n${list}${tries}\n\n${commands}\n${mode}`, color: COLOURS.info };
 }
 
 /** Joins whole lines while they fit in `max`, keeping room to say how many were left out. */

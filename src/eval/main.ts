@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findCommand } from '../../commands/index.js';
@@ -9,8 +10,10 @@ import type { Quote } from '../answer/types.js';
 import type { CommandContext } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
 import { parseConfig } from '../config/env.js';
-import { Library } from '../library/library.js';
-import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, type SquadSet } from './squad.js';
+import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { SemanticSearch } from '../semantic/semantic-search.js';
+import type { VectorCache } from '../semantic/vector-cache.js';
+import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
 import { addTypo, seededRandom } from './typos.js';
 
 /** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
@@ -35,8 +38,19 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
     seed: { type: 'string', default: '2022' },
+    mode: { type: 'string', default: 'fused' },
+    'with-distractors': { type: 'boolean', default: false },
   },
 });
+
+/**
+ * How answers are made: `lexical` (words only), `semantic` (the nearest span by the sentence model's cosine alone,
+ * for comparison), `fused` (the engine with both, as served).
+ */
+type Mode = 'lexical' | 'semantic' | 'fused';
+/** Question vectors kept between evaluation runs (SQuAD has 16,000 distinct questions). */
+let questionStore: VectorCache | undefined;
+const MODES: readonly Mode[] = ['lexical', 'semantic', 'fused'];
 
 const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
 
@@ -49,7 +63,9 @@ function holdsEvidence(quote: Quote | undefined, expect: readonly string[]): boo
   return quote !== undefined && expect.some((evidence) => fold(quote.text).includes(fold(evidence)));
 }
 
-async function runDev(context: CommandContext, questions: readonly DevQuestion[]): Promise<DevResult[]> {
+async function runDev(context: CommandContext, questions: readonly DevQuestion[], mode: Mode, semantic: SemanticSearch | undefined): Promise<DevResult[]> {
+  if (mode === 'semantic') return runDevByCosine(context.library.current.engine, questions, semantic!);
+  await semantic?.prepareQuestions(questions.map((question) => question.q), questionStore);
   const ask = findCommand('ask')!;
   const results: DevResult[] = [];
   for (const question of questions) {
@@ -57,6 +73,27 @@ async function runDev(context: CommandContext, questions: readonly DevQuestion[]
     if (reply.kind !== 'answer') throw new Error(`eval: /ask answered "${reply.kind}" to ${JSON.stringify(question.q)}`);
     const { answer } = reply;
     results.push({ question, answered: answer.answered, quotes: answer.quotes, closest: answer.closest, confidence: answer.confidence });
+  }
+  return results;
+}
+
+/** The cosine alone: the first quote is the span nearest the question, its confidence the engine's closeness. */
+async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuestion[], semantic: SemanticSearch): Promise<DevResult[]> {
+  const vectors = (await semantic.vectorsFor(engine.corpus))!;
+  const { similarityFloor, similarityCeiling, answerThreshold } = DEFAULT_ANSWER_ENGINE_OPTIONS;
+  await semantic.prepareQuestions(questions.map((question) => question.q), questionStore);
+  const results: DevResult[] = [];
+  for (const question of questions) {
+    const cosines = vectors.cosines((await semantic.embedQuestion(question.q))!);
+    const order = [...cosines.keys()].sort((a, b) => cosines[b]! - cosines[a]!).slice(0, 3);
+    const quotes = order.map((i) => {
+      const { passageId, span } = vectors.spans[i]!;
+      const view = engine.passage(passageId)!;
+      return { text: view.passage.text.slice(span.start, span.end), citation: { passageId } } as Quote;
+    });
+    const confidence = Math.min(Math.max((cosines[order[0]!]! - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
+    const answered = confidence >= answerThreshold;
+    results.push({ question, answered, quotes: answered ? quotes : [], closest: quotes[0], confidence });
   }
   return results;
 }
@@ -104,14 +141,15 @@ function printDev(label: string, f: DevFigures): void {
 }
 
 /** SQuAD v1.1: rank the paragraphs of each question's own article. */
-async function runSquadRetrieval(set: SquadSet): Promise<void> {
-  const engines = await Promise.all(set.articles.map((article) => AnswerEngine.build(squadCorpus([article]))));
+async function runSquadRetrieval(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined): Promise<void> {
+  const engines = await squadEngines(set, mode, semantic);
   let top1 = 0;
   let top3 = 0;
   let reciprocal = 0;
-  for (const question of set.questions) {
-    const ranked = engines[question.article_index]!.rank(question.question);
-    const rank = ranked.findIndex((quote) => quote.passageId.endsWith(`#p${question.gold_paragraph_index + 1}`));
+  for (const [i, question] of set.questions.entries()) {
+    if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => q.question), questionStore);
+    const ranked = await rankSquad(engines[question.article_index]!, question.question, mode, semantic);
+    const rank = ranked.findIndex((passageId) => passageId.endsWith(`#p${question.gold_paragraph_index + 1}`));
     if (rank === 0) top1++;
     if (rank >= 0 && rank < 3) top3++;
     if (rank >= 0) reciprocal += 1 / (rank + 1);
@@ -121,6 +159,45 @@ async function runSquadRetrieval(set: SquadSet): Promise<void> {
   console.log(`  top-1 ${percent(top1, n)}   top-3 ${percent(top3, n)}   MRR ${(reciprocal / n).toFixed(3)}`);
 }
 
+/** One engine per article, with its vectors ready unless answering lexically. */
+async function squadEngines(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined): Promise<AnswerEngine[]> {
+  const engines: AnswerEngine[] = [];
+  for (const article of set.articles) {
+    const engine = await AnswerEngine.build(squadCorpus([article]), DEFAULT_ANSWER_ENGINE_OPTIONS, mode === 'lexical' ? undefined : semantic);
+    await engine.vectorsSettled;
+    engines.push(engine);
+  }
+  return engines;
+}
+
+/** The article's passages best first, with the confidence of the first. */
+async function rankSquad(engine: AnswerEngine, question: string, mode: Mode, semantic: SemanticSearch | undefined): Promise<string[]> {
+  if (mode !== 'semantic') return (await engine.rank(question)).map((quote) => quote.passageId);
+  const vectors = (await semantic!.vectorsFor(engine.corpus))!;
+  const cosines = vectors.cosines((await semantic!.embedQuestion(question))!);
+  return vectors.nearestPassages(cosines, cosines.length);
+}
+
+/** The chance that an answerable question gets a higher confidence than an unanswerable one (ties count half). */
+function areaUnderCurve(outcomes: readonly { impossible: boolean; confidence: number }[]): number {
+  const sorted = [...outcomes].sort((a, b) => a.confidence - b.confidence);
+  let rankSum = 0;
+  let positives = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.confidence === sorted[i]!.confidence) j++;
+    const averageRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) {
+      if (sorted[k]!.impossible) continue;
+      rankSum += averageRank;
+      positives++;
+    }
+    i = j;
+  }
+  const negatives = sorted.length - positives;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
 /** Thresholds shown in the abstention table; the engine's own is marked. */
 const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
@@ -128,12 +205,20 @@ const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
  * SQuAD v2.0: does the engine abstain on the unanswerable questions, and only on them? Shown for a range of
  * thresholds beside the development questions' answer and abstention rates, which is how the threshold is chosen.
  */
-async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[]): Promise<void> {
-  const engines = await Promise.all(set.articles.map((article) => AnswerEngine.build(squadCorpus([article]))));
-  const outcomes = set.questions.map((question) => {
-    const answer = engines[question.article_index]!.answer(question.question);
-    return { impossible: question.is_impossible, confidence: answer.confidence };
-  });
+async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[], mode: Mode, semantic: SemanticSearch | undefined): Promise<void> {
+  const engines = await squadEngines(set, mode, semantic);
+  const outcomes: { impossible: boolean; confidence: number }[] = [];
+  const { similarityFloor, similarityCeiling } = DEFAULT_ANSWER_ENGINE_OPTIONS;
+  for (const [i, question] of set.questions.entries()) {
+    if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => q.question), questionStore);
+    const engine = engines[question.article_index]!;
+    let confidence: number;
+    if (mode === 'semantic') {
+      const cosines = (await semantic!.vectorsFor(engine.corpus))!.cosines((await semantic!.embedQuestion(question.question))!);
+      confidence = Math.min(Math.max((Math.max(...cosines) - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
+    } else confidence = (await engine.answer(question.question)).confidence;
+    outcomes.push({ impossible: question.is_impossible, confidence });
+  }
   const impossible = outcomes.filter((o) => o.impossible).length;
   const answerable = dev.filter((r) => r.question.expect !== null);
   const offTopic = dev.filter((r) => r.question.expect === null);
@@ -148,12 +233,33 @@ async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[]): Pro
     );
   }
   console.log('  (* the engine\'s threshold)');
+  console.log(`  AUC of the confidence, answerable against unanswerable: ${areaUnderCurve(outcomes).toFixed(3)}`);
+}
+
+/**
+ * A copy of the corpus folder with every SQuAD v1.1 dev article added as a document, as a moderator would add
+ * unrelated articles: answers must stay right when the corpus grows.
+ */
+async function withDistractors(corpusDir: string, squadFolder: string): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'incident-desk-distractors-'));
+  await cp(corpusDir, directory, { recursive: true });
+  const { articles } = await readSquad(squadFolder);
+  for (const article of articles) {
+    const id = `wiki-${squadDocumentId(article.article)}`.slice(0, 60).replace(/-$/, '');
+    const body = article.paragraphs.map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' ')).join('\n\n');
+    await writeFile(path.join(directory, 'documents', `${id}.txt`), `---\nid: ${id}\ntitle: ${article.article.replace(/_/g, ' ')}\nsource: Wikipedia\n---\n${body}\n`);
+  }
+  return directory;
 }
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
-  const library = await Library.load(config.CORPUS_DIR);
-  const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
+  const modes = args.mode === 'all' ? MODES : [args.mode as Mode];
+  if (!modes.every((mode) => MODES.includes(mode))) {
+    console.error(`eval: --mode takes ${MODES.join(', ')} or all, not ${args.mode}`);
+    process.exitCode = 1;
+    return;
+  }
   const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
   if (!existsSync(questionFile)) {
     console.error(`eval: no question file at ${questionFile}: the evaluation data is not in this repository; pass --data DIR (or --questions FILE)`);
@@ -164,23 +270,41 @@ async function main(): Promise<void> {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as DevQuestion);
+  const corpusDir = args['with-distractors'] ? await withDistractors(config.CORPUS_DIR, path.join(args.data, 'squad-v1.1-dev')) : config.CORPUS_DIR;
+  const semantic = modes.some((mode) => mode !== 'lexical')
+    ? SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) })
+    : undefined;
+  questionStore = await semantic?.questionStore();
+  try {
+    for (const mode of modes) await evaluate(mode, corpusDir, questionFile, questions, mode === 'lexical' ? undefined : semantic);
+  } finally {
+    await semantic?.close();
+    if (corpusDir !== config.CORPUS_DIR) await rm(corpusDir, { recursive: true, force: true });
+  }
+}
 
-  const results = await runDev(context, questions);
+async function evaluate(mode: Mode, corpusDir: string, questionFile: string, questions: readonly DevQuestion[], semantic: SemanticSearch | undefined): Promise<void> {
+  const library = await Library.load(corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic });
+  await library.current.engine.vectorsSettled;
+  if (semantic && semantic.state !== 'ready') throw new Error(`eval: the sentence model is not serving (${semantic.problem ?? semantic.state})`);
+  const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
+  console.log(`\n== mode ${mode}${args['with-distractors'] ? ', with the 48 SQuAD articles as distractor documents' : ''} ==`);
+  const results = await runDev(context, questions, mode, semantic);
   if (!args.quiet) printMisses(results);
   const dev = score(results);
-  printDev(`Questions from ${questionFile} (${questions.length}, corpus ${library.directory})`, dev);
+  printDev(`Questions from ${questionFile} (${questions.length}, ${library.current.engine.corpus.documents.length} documents)`, dev);
 
   if (args.typos) {
     const random = seededRandom(Number(args.seed));
-    const typoResults = await runDev(context, questions.map((q) => ({ ...q, q: addTypo(q.q, random) })));
+    const typoResults = await runDev(context, questions.map((q) => ({ ...q, q: addTypo(q.q, random) })), mode, semantic);
     if (!args.quiet) printMisses(typoResults);
     const typo = score(typoResults);
     printDev(`With one typo per question (seed ${args.seed})`, typo);
     console.log(`  top-1 drop: ${(((dev.top1 - typo.top1) / dev.answerable) * 100).toFixed(1)} points`);
   }
   if (args.squad) {
-    await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')));
-    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')), results);
+    await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')), mode, semantic);
+    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')), results, mode, semantic);
   }
 }
 

@@ -1,6 +1,7 @@
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions } from '../answer/engine.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
+import type { SemanticSearch } from '../semantic/semantic-search.js';
 import { compareCorpora, type ReloadOutcome } from './reload-report.js';
 
 /** One complete, immutable corpus and its index. A request uses one snapshot from start to end. */
@@ -14,6 +15,8 @@ export interface LibrarySnapshot {
 export interface LibraryOptions {
   readonly corpus: CorpusLoadOptions;
   readonly engine: AnswerEngineOptions;
+  /** The sentence model, shared by every corpus loaded; without it, answers are lexical. */
+  readonly semantic?: SemanticSearch | undefined;
 }
 
 /** Defaults for {@link Library.load}. */
@@ -42,7 +45,8 @@ export class Library {
   /** Loads the corpus for start-up. Throws a {@link CorpusError} naming each bad file: nothing half-built is served. */
   static async load(directory: string, options: LibraryOptions = DEFAULT_LIBRARY_OPTIONS): Promise<Library> {
     const corpus = await loadCorpus(directory, options.corpus);
-    const engine = await AnswerEngine.build(corpus, options.engine);
+    // At start-up the corpus serves at once, lexically, while its vectors are computed (see `AnswerEngine.mode`).
+    const engine = await AnswerEngine.build(corpus, options.engine, options.semantic);
     return new Library(directory, options, { engine, version: 1, loadedAt: new Date() });
   }
 
@@ -64,7 +68,9 @@ export class Library {
     const started = performance.now();
     try {
       const corpus = await loadCorpus(this.directory, this.options.corpus);
-      const engine = await AnswerEngine.build(corpus, this.options.engine);
+      const engine = await AnswerEngine.build(corpus, this.options.engine, this.options.semantic);
+      // A reload swaps in a corpus whose vectors are ready: answers do not fall back to lexical after each reload.
+      await engine.vectorsSettled;
       const before = this.snapshot;
       this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
       // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.

@@ -1,4 +1,4 @@
-import type { AnswerEngine } from '../answer/engine.js';
+import type { AnswerEngine, AnsweringMode } from '../answer/engine.js';
 
 /** What `/help` shows: the documents the corpus holds and questions to try. */
 export interface CorpusOverview {
@@ -12,6 +12,8 @@ export interface CorpusOverview {
   readonly passageCount: number;
   readonly glossaryEntries: number;
   readonly examples: readonly string[];
+  /** Whether answers use the sentence model yet. */
+  readonly answering: AnsweringMode;
 }
 
 /** Summarises the corpus an engine serves. */
@@ -28,5 +30,6 @@ export function overviewOf(engine: AnswerEngine): CorpusOverview {
     passageCount: engine.passageCount,
     glossaryEntries: corpus.glossary.entries.length,
     examples: corpus.examples,
+    answering: engine.mode,
   };
 }

@@ -20,6 +20,8 @@ describe('parseConfig', () => {
       MAX_CORPUS_FILE_BYTES: 5 * 1024 * 1024,
       MODERATOR_ROLE_IDS: [],
       ASK_COOLDOWN_SECONDS: 10,
+      CACHE_DIR: './.cache',
+      EMBEDDINGS: 'on',
     });
   });
 
@@ -43,6 +45,8 @@ describe('parseConfig', () => {
         DISCORD_API_BASE: 'http://127.0.0.1:5555/api',
         MODERATOR_ROLE_IDS: ' 323456789012345678, 423456789012345678 ,',
         ASK_COOLDOWN_SECONDS: '0',
+        CACHE_DIR: '/var/cache/incident-desk',
+        EMBEDDINGS: ' OFF ',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -54,6 +58,8 @@ describe('parseConfig', () => {
       DISCORD_API_BASE: 'http://127.0.0.1:5555/api',
       MODERATOR_ROLE_IDS: ['323456789012345678', '423456789012345678'],
       ASK_COOLDOWN_SECONDS: 0,
+      CACHE_DIR: '/var/cache/incident-desk',
+      EMBEDDINGS: 'off',
     });
   });
 

@@ -20,7 +20,7 @@ function quote(text: string, highlights: Quote['highlights'] = []): Quote {
 }
 
 function answer(quotes: Quote[], overrides: Partial<Answer> = {}): Answer {
-  return { question: 'q?', answered: true, quotes, totalQuotes: quotes.length, offset: 0, confidence: 0.9, ...overrides };
+  return { question: 'q?', answered: true, quotes, totalQuotes: quotes.length, offset: 0, confidence: 0.9, mode: 'lexical', ...overrides };
 }
 
 describe('escaping article text for Discord', () => {

@@ -14,7 +14,7 @@ describe('Library.load', () => {
   it('serves the corpus as version 1', async () => {
     const library = await Library.load(await copyBundledCorpus());
     expect(library.current.version).toBe(1);
-    expect(library.current.engine.answer(QUESTION).answered).toBe(true);
+    expect((await library.current.engine.answer(QUESTION)).answered).toBe(true);
   });
 
   it('refuses to start on a broken corpus, naming the file', async () => {
@@ -51,7 +51,7 @@ describe('Library.reload', () => {
       },
     });
     const library = await Library.load(directory);
-    expect(library.current.engine.answer('How many families were evacuated?').answered).toBe(true);
+    expect((await library.current.engine.answer('How many families were evacuated?')).answered).toBe(true);
 
     await rm(path.join(directory, 'documents', 'old.txt'));
     await writeCorpus(directory, {
@@ -76,7 +76,7 @@ describe('Library.reload', () => {
     expect(outcome.report).toMatchObject({ documentCount: 2, passageCount: 4, glossaryChanged: true });
     expect(outcome.report.milliseconds).toBeGreaterThanOrEqual(0);
 
-    const answer = library.current.engine.answer('How many families were moved to safety?');
+    const answer = await library.current.engine.answer('How many families were moved to safety?');
     expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 300 families from the lower villages.');
     expect(library.current.engine.passage('old-news#p1')).toBeUndefined();
   });
@@ -85,7 +85,7 @@ describe('Library.reload', () => {
     const directory = await copyBundledCorpus();
     const library = await Library.load(directory);
     const before = library.current;
-    const answerBefore = before.engine.answer(QUESTION);
+    const answerBefore = await before.engine.answer(QUESTION);
 
     await writeFile(path.join(directory, 'documents', 'bannu-siege.txt'), '---\nid: bannu-siege\nsource: BBC\n---\nAll changed.\n');
     await writeFile(path.join(directory, 'glossary.json'), '{ "entries": [');
@@ -100,7 +100,7 @@ describe('Library.reload', () => {
     ]);
     expect(library.current).toBe(before);
     expect(library.current.version).toBe(1);
-    expect(library.current.engine.answer(QUESTION)).toEqual(answerBefore);
+    expect((await library.current.engine.answer(QUESTION))).toEqual(answerBefore);
   });
 
   it('recovers on the next reload once the corpus is fixed', async () => {
@@ -154,6 +154,7 @@ describe('overviewOf', () => {
       passageCount: 2,
       glossaryEntries: 1,
       examples: ['How high was the river?'],
+      answering: { mode: 'lexical', model: 'off' },
     });
   });
 });

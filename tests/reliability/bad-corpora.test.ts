@@ -109,7 +109,7 @@ describe('bad corpora: refused with the file and the problem named', () => {
       const folder = await scratch.goodCorpus('reload');
       const library = await Library.load(folder, optionsFor(badCase));
       const before = library.current;
-      const answersBefore = QUESTIONS.map((question) => before.engine.answer(question));
+      const answersBefore = await Promise.all(QUESTIONS.map((question) => before.engine.answer(question)));
       await badCase.breakIt(folder, outside);
 
       const outcome = await library.reload();
@@ -118,7 +118,7 @@ describe('bad corpora: refused with the file and the problem named', () => {
       expectNamed(outcome.problems, badCase.expected, badCase.onlyProblem);
       expect(library.current).toBe(before);
       expect(library.current.version).toBe(1);
-      expect(QUESTIONS.map((question) => library.current.engine.answer(question))).toEqual(answersBefore);
+      expect(await Promise.all(QUESTIONS.map((question) => library.current.engine.answer(question)))).toEqual(answersBefore);
       expect(JSON.stringify(outcome.problems)).not.toContain(SECRET_TEXT);
     });
   });

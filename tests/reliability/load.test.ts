@@ -39,8 +39,8 @@ const memberOf = (library: Library): CommandContext => ({ library, invoker: { id
 async function expectedAnswers(switchable: Switchable): Promise<{ a: Answer[]; b: Answer[] }> {
   const [a, b] = await Promise.all([Library.load(switchable.a), Library.load(switchable.b)]);
   const answers = {
-    a: VERSION_QUESTIONS.map((question) => a.current.engine.answer(question)),
-    b: VERSION_QUESTIONS.map((question) => b.current.engine.answer(question)),
+    a: await Promise.all(VERSION_QUESTIONS.map((question) => a.current.engine.answer(question))),
+    b: await Promise.all(VERSION_QUESTIONS.map((question) => b.current.engine.answer(question))),
   };
   // The two versions must answer every question, differently, or the test proves nothing.
   VERSION_QUESTIONS.forEach((question, i) => {

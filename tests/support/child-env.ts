@@ -20,6 +20,9 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DISCORD_API_BASE: '',
     MODERATOR_ROLE_IDS: '',
     ASK_COOLDOWN_SECONDS: '0',
+    // The sentence model costs a second and 250 MB per process: only the tests about it turn it on.
+    EMBEDDINGS: 'off',
+    CACHE_DIR: path.join(REPO_ROOT, '.cache'),
     ...overrides,
   };
 }

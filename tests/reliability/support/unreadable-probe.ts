@@ -13,7 +13,7 @@ const folder = process.argv[2]!;
 const questions = ['How many hostage-takers were killed?', 'Who seized the police station?'];
 const library = await Library.load(folder);
 const before = library.current;
-const answersBefore = JSON.stringify(questions.map((question) => before.engine.answer(question)));
+const answersBefore = JSON.stringify(await Promise.all(questions.map((question) => before.engine.answer(question))));
 
 const lockedFile = path.join(folder, 'documents', 'locked.txt');
 await writeFile(lockedFile, documentText({ id: 'locked', paragraphs: ['Locked away.'] }));
@@ -38,7 +38,7 @@ process.stdout.write(
     denied,
     outcome,
     sameSnapshot: library.current === before,
-    sameAnswers: JSON.stringify(questions.map((question) => library.current.engine.answer(question))) === answersBefore,
+    sameAnswers: JSON.stringify(await Promise.all(questions.map((question) => library.current.engine.answer(question)))) === answersBefore,
     startup: startup instanceof CorpusError ? { problems: startup.problems, message: startup.message } : String(startup),
   })}\n`,
 );
