@@ -36,6 +36,7 @@ let oneShot: {
   brokenDocument: Promise<ConsoleResult>;
   brokenGlossaryJson: Promise<ConsoleResult>;
   badEnvironment: Promise<ConsoleResult>;
+  modelOff: Promise<ConsoleResult>;
 };
 
 beforeAll(() => {
@@ -51,6 +52,7 @@ beforeAll(() => {
     ),
     brokenGlossaryJson: inCorpus(makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT }, glossary: '{ nope' }), 'x\n', ['--json']),
     badEnvironment: runConsole('', { env: { DISCORD_TOKEN: TOKEN, MAX_CORPUS_FILE_BYTES: 'lots' } }, PROCESS_TIMEOUT),
+    modelOff: runConsole('/help\nHow many hostage-takers were killed?\n', { env: { EMBEDDINGS: 'off' } }, PROCESS_TIMEOUT),
   };
 });
 
@@ -232,6 +234,18 @@ describe('console writing to a reader that stops early', { timeout: PROCESS_TIME
     expect(code).toBe(0);
     expect(stderr).not.toMatch(STACK_FRAME);
   }, PROCESS_TIMEOUT);
+});
+
+describe('console with EMBEDDINGS=off', { timeout: PROCESS_TIMEOUT }, () => {
+  it('says in its banner and in /help that it answers by words only, and still answers', async () => {
+    const result = await oneShot.modelOff;
+    expect(result.code).toBe(0);
+    const banner = result.stdout.split('\n').slice(0, 3).join('\n');
+    const off = 'Answers match your question by its words only: the sentence model is turned off (EMBEDDINGS=off).';
+    expect(banner).toContain(off);
+    expect(result.stdout.split(off)).toHaveLength(3);
+    expect(result.stdout).toContain('killing all 33 hostage-takers');
+  });
 });
 
 describe('console --json', { timeout: PROCESS_TIMEOUT }, () => {
