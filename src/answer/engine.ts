@@ -2,10 +2,12 @@ import type { Corpus } from '../corpus/types.js';
 import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
-import { analyseQuestion, asksForTheStory } from '../search/question.js';
+import { analyseQuestion, asksForTheStory, expandShorthand } from '../search/question.js';
 import type { ModelState, SemanticSearch } from '../semantic/semantic-search.js';
-import type { SpanVectors } from '../semantic/span-vectors.js';
-import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions, type SemanticMatch } from './ranking.js';
+import { OnDemandVectors } from '../semantic/on-demand-vectors.js';
+import type { SpanSimilarity } from '../semantic/span-similarity.js';
+import { SpanVectors } from '../semantic/span-vectors.js';
+import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
 export interface AnswerEngineOptions {
@@ -27,6 +29,8 @@ export interface AnswerEngineOptions {
   readonly similarityShare: number;
   readonly similarityFloor: number;
   readonly similarityCeiling: number;
+  /** In a corpus too large to embed whole, how many of the words' best passages are compared in meaning. */
+  readonly onDemandCandidates: number;
 }
 
 /**
@@ -46,10 +50,17 @@ export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
   answerThreshold: 0.5,
   followingQuoteThreshold: 0.5,
   followingQuoteShare: 0.7,
-  similarityShare: 0.5,
-  similarityFloor: 0.2,
+  similarityShare: 0.2,
+  similarityFloor: 0.3,
   similarityCeiling: 0.6,
+  onDemandCandidates: 5,
 };
+
+/** What the sentence model says of a question: how near each span is, and whether it is small talk. */
+interface SemanticQuestion {
+  readonly similarity: SpanSimilarity;
+  readonly smallTalk: boolean;
+}
 
 /** Which page of an answer's quotes to return. */
 export interface AnswerPage {
@@ -64,7 +75,7 @@ export const QUOTES_PER_PAGE = 3;
  * Answers questions from one corpus with verbatim quotes. Immutable once built: a reload builds a new engine.
  */
 export class AnswerEngine {
-  private vectors: SpanVectors | undefined;
+  private vectors: SpanVectors | OnDemandVectors | undefined;
   /** Settles when this corpus's sentence vectors are ready, or known not to come (model off or failed). */
   readonly vectorsSettled: Promise<void>;
 
@@ -117,15 +128,16 @@ export class AnswerEngine {
     return this.answerWith(question, page, undefined);
   }
 
-  private answerWith(question: string, page: AnswerPage, semantic: SemanticMatch | undefined): Answer {
+  private answerWith(question: string, page: AnswerPage, semantic: SemanticQuestion | undefined): Answer {
     const { offset = 0, limit = QUOTES_PER_PAGE } = page;
     const mode = semantic ? 'fused' : 'lexical';
     if (question.trim() === '') return abstain(question, 'empty-question', mode);
     if (asksForTheStory(question)) return this.leads(question, offset, limit, mode);
     const analysed = analyseQuestion(question, this.glossary);
     if (analysed.concepts.length === 0) return abstain(question, 'no-content-words', mode);
+    if (semantic?.smallTalk) return abstain(question, 'small-talk', mode);
 
-    const ranked = rankQuotes(analysed, this.index, this.options.ranking, semantic);
+    const ranked = rankQuotes(analysed, this.index, this.options.ranking, semantic?.similarity);
     const [best] = ranked;
     if (!best) return abstain(question, 'no-match', mode);
     const confidenceOf = (quote: RankedQuote): number => (semantic ? this.fusedConfidence(quote) : quote.coverage);
@@ -154,15 +166,22 @@ export class AnswerEngine {
    */
   async rank(question: string): Promise<RankedQuote[]> {
     const semantic = await this.semanticMatch(question);
-    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking, semantic);
+    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking, semantic?.similarity);
   }
 
   /** The question against every span, once the vectors are ready; undefined (lexical) before, or if embedding fails. */
-  private async semanticMatch(question: string): Promise<SemanticMatch | undefined> {
+  private async semanticMatch(question: string): Promise<SemanticQuestion | undefined> {
     const vectors = this.vectors;
     if (!vectors || !this.semantic) return undefined;
-    const vector = await this.semantic.embedQuestion(question);
-    return vector && { vectors, cosines: vectors.cosines(vector) };
+    // The model knows "people", not "ppl": it reads the question with chat shorthand written out, as analysis does.
+    const vector = await this.semantic.embedQuestion(expandShorthand(question));
+    if (!vector) return undefined;
+    const smallTalk = await this.semantic.isSmallTalk(vector);
+    if (vectors instanceof SpanVectors) return { similarity: vectors.match(vector), smallTalk };
+    // Too large a corpus to compare with every span: the words' best candidates are compared, embedded on demand.
+    const candidates = rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking).slice(0, this.options.onDemandCandidates);
+    const passages = candidates.map((quote) => this.index.get(quote.passageId)!.passage);
+    return { similarity: await vectors.match(vector, passages), smallTalk };
   }
 
   private fusedConfidence(quote: RankedQuote): number {

@@ -5,7 +5,7 @@ import type { PassageHit, PassageIndex } from '../search/passage-index.js';
 import { knownStemPositions, positionsOfStems, stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
-import type { SpanVectors } from '../semantic/span-vectors.js';
+import type { SpanSimilarity } from '../semantic/span-similarity.js';
 import type { Highlight } from './types.js';
 
 /** Weights and limits of the ranking, in one place. */
@@ -69,7 +69,10 @@ export interface RankingOptions {
   readonly cueMissingFactor: number;
   /** How many passages of the spans nearest the question in meaning join MiniSearch's candidates. */
   readonly semanticCandidates: number;
-  /** Weight of a span's cosine with the question, in choosing a passage's span and in the passage's score. */
+  /**
+   * Weight of the quote's cosine with the question in the passage's score, times the share of the question that
+   * the best-covering passage leaves uncovered.
+   */
   readonly semanticWeight: number;
 }
 
@@ -97,15 +100,9 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   focusMissingFactor: 0.6,
   phraseWeight: 0.5,
   semanticCandidates: 10,
-  semanticWeight: 1,
+  semanticWeight: 2,
 };
 
-/** The question's vector compared with every span of the corpus, for the semantic signal. */
-export interface SemanticMatch {
-  readonly vectors: SpanVectors;
-  /** Cosine with each span, in `vectors.spans` order. */
-  readonly cosines: Float32Array;
-}
 
 /** A concept made concrete against the corpus: which stems express it, and how much it weighs. */
 interface ResolvedConcept {
@@ -145,7 +142,7 @@ export function rankQuotes(
   question: AnalysedQuestion,
   index: PassageIndex,
   options: RankingOptions = DEFAULT_RANKING_OPTIONS,
-  semantic?: SemanticMatch,
+  semantic?: SpanSimilarity,
 ): RankedQuote[] {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
   if (concepts.length === 0 && !semantic) return [];
@@ -168,14 +165,17 @@ export function rankQuotes(
   // Passages near the question in meaning may share no word with it ("how many were freed" for "released").
   if (semantic) {
     const found = new Set(hits.map((hit) => hit.entry.passage.id));
-    for (const id of semantic.vectors.nearestPassages(semantic.cosines, options.semanticCandidates)) {
+    for (const id of semantic.nearestPassages(options.semanticCandidates)) {
       const entry = index.get(id);
       if (entry && !found.has(id)) hits.push({ entry, score: 0 });
     }
   }
-  return hits
-    .map((hit) => quotePassage(hit, bestBm25, resolved, index, options))
-    .filter((quote) => quote !== undefined)
+  const quotes = hits.map((hit) => quotePassage(hit, bestBm25, resolved, index, options)).filter((quote) => quote !== undefined);
+  // Meaning counts as much as the words fail: when some passage covers the whole question, words decide; when
+  // none covers much of it (a paraphrase, chat), the cosine does.
+  const gate = 1 - Math.min(1, Math.max(0, ...quotes.map((quote) => quote.coverage)));
+  return quotes
+    .map((quote) => ({ ...quote, score: quote.score + options.semanticWeight * gate * quote.similarity }))
     .sort((a, b) => b.score - a.score);
 }
 
@@ -190,7 +190,7 @@ interface ResolvedQuestion {
   readonly countsFocus: boolean;
   /** Where the asked stems stand in some tokens. */
   readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
-  readonly semantic: SemanticMatch | undefined;
+  readonly semantic: SpanSimilarity | undefined;
 }
 
 /** The best quote of one candidate passage, and the passage's score; undefined for a passage without sentences. */
@@ -209,8 +209,7 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   const spans = new SpanMeasure(resolved, passage.text, tokens.text, occurrences, referred, options);
   const { semantic } = resolved;
   const similarityOf = (span: SentenceSpan): number => {
-    const i = semantic?.vectors.indexOf(passage.id, span);
-    return i === undefined ? 0 : semantic!.cosines[i]!;
+    return semantic?.similarity(passage.id, span) ?? 0;
   };
   const best = bestSpan(passage.sentences, occurrences, spans, similarityOf, options);
   if (!best) return undefined;
@@ -218,7 +217,6 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   // A caption describes a picture: when the article's text says as much, the text is the better citation.
   const score =
     (options.quoteWeight * best.value +
-      options.semanticWeight * best.similarity +
       options.passageWeight * spans.measure(0, passage.text.length).value +
       options.bm25Weight * (hit.score / bestBm25) +
       options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
@@ -228,7 +226,7 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   const highlights = occurrences
     .filter((o) => o.start >= span.start && o.end <= span.end)
     .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
-  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity, score };
+  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity, score, missing: best.missing } as RankedQuote;
 }
 
 /** What `SpanMeasure.measure` finds in a span. */
@@ -239,6 +237,7 @@ interface SpanFigures {
   readonly value: number;
   /** Whether it holds the kind of answer the question asks for (see `SpanMeasure.answersCue`). */
   readonly answersCue: boolean;
+  readonly missing: number;
 }
 
 /** How much of the question a span of one passage answers. */
@@ -289,13 +288,15 @@ class SpanMeasure {
     // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
     const countMissing = countsFocus && cue === 0;
     const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
-    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue };
+    const present = new Set([...inside, ...this.referred].map((o) => o.concept));
+    const missing = totalWeight > 0 ? Math.max(0, ...concepts.map((c, i) => (present.has(i) ? 0 : c.weight))) / totalWeight : 0;
+    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue, missing };
   }
 }
 
 /**
- * The span answering most of the question: one sentence, or two adjacent ones, by coverage and closeness in
- * meaning; word order (the phrase bonus) breaks ties.
+ * The span covering most of the question: one sentence, or two adjacent ones; closeness in meaning, then word
+ * order (the phrase bonus), break ties, so a passage found by meaning alone quotes its nearest sentence.
  */
 function bestSpan(
   sentences: readonly SentenceSpan[],
@@ -317,8 +318,10 @@ function bestSpan(
       const figures = spans.measure(span.start, span.end);
       const { coverage, value } = figures;
       const similarity = similarityOf(span);
-      const rank = (coverage + options.semanticWeight * similarity) * penalty;
-      const better = !best || rank > best.rank + 1e-9 || (Math.abs(rank - best.rank) <= 1e-9 && value * penalty > best.value);
+      const rank = coverage * penalty;
+      const tied = best !== undefined && Math.abs(rank - best.rank) <= 1e-9;
+      const better =
+        !best || rank > best.rank + 1e-9 || (tied && (similarity > best.similarity + 1e-9 || (Math.abs(similarity - best.similarity) <= 1e-9 && value * penalty > best.value)));
       if (better) best = { ...figures, span, similarity, value: value * penalty, rank };
     }
   }

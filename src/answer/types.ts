@@ -30,7 +30,7 @@ export interface Quote {
 }
 
 /** Why the engine abstained. */
-export type AbstentionReason = 'empty-question' | 'no-content-words' | 'no-match' | 'low-confidence';
+export type AbstentionReason = 'empty-question' | 'no-content-words' | 'small-talk' | 'no-match' | 'low-confidence';
 
 /** The engine's answer to a question: quotes best first, or an abstention. */
 export interface Answer {

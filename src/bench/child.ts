@@ -5,8 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { measureInteractions, type InteractionJob } from './interaction.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
+import { measureSemantic, type SemanticJob } from './measure-semantic.js';
 
-export type ChildJob = ({ readonly kind: 'corpus' } & CorpusJob) | ({ readonly kind: 'interaction' } & InteractionJob);
+export type ChildJob =
+  | ({ readonly kind: 'corpus' } & CorpusJob)
+  | ({ readonly kind: 'interaction' } & InteractionJob)
+  | ({ readonly kind: 'semantic' } & SemanticJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -14,5 +18,5 @@ if (!process.send || jobFile === undefined) {
   process.exit(2);
 }
 const job = JSON.parse(await readFile(jobFile, 'utf8')) as ChildJob;
-const figures = job.kind === 'corpus' ? await measureCorpus(job) : await measureInteractions(job);
+const figures = job.kind === 'corpus' ? await measureCorpus(job) : job.kind === 'semantic' ? await measureSemantic(job) : await measureInteractions(job);
 process.send({ figures }, () => process.exit(0));

@@ -19,6 +19,17 @@ export interface ColdStartFigures {
   /** The console started through the tsx command instead (`tsx src/console/main.ts`: two Node processes). */
   readonly tsxCliConsoleMs: number;
   readonly tsxCliRatio: number;
+  /** The console with the sentence model turned off (`EMBEDDINGS=off`), and its ratio to `node -e 0`. */
+  readonly modelOffConsoleMs: number;
+  readonly modelOffRatio: number;
+  /**
+   * A bare process that loads the model in its thread and embeds the corpus's sentences (`bare-model.ts`), the
+   * floor of a start that embeds; the console (warm vector cache) against it.
+   */
+  readonly bareModelMs: number;
+  readonly bareModelRatio: number;
+  /** One start each with an empty vector cache: every sentence embedded before the first answer. */
+  readonly coldCacheConsoleMs: number;
 }
 
 /** Milliseconds from spawning to the first stdout line (or to exit, when `firstLine` is false). */
@@ -57,8 +68,8 @@ function timeProcess(command: string, args: readonly string[], options: { cwd: s
  * it and through the tsx command, against `node -e 0` and `node --import tsx -e 0`, interleaved. One unmeasured
  * run of each first fills tsx's compile cache and the file cache.
  */
-export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number): Promise<ColdStartFigures> {
-  const env = { ...process.env, CORPUS_DIR: corpusDir };
+export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number, emptyCacheDir: string): Promise<ColdStartFigures> {
+  const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on' };
   const node = process.execPath;
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const options = { cwd: root, env, firstLine: false };
@@ -68,6 +79,8 @@ export async function measureColdStart(root: string, corpusDir: string, question
     tsxCli: () => timeProcess(tsx, ['src/console/main.ts', '--json'], answering),
     node: () => timeProcess(node, ['-e', '0'], options),
     tsxLoader: () => timeProcess(node, ['--import', 'tsx', '-e', '0'], options),
+    modelOff: () => timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, EMBEDDINGS: 'off' } }),
+    bareModel: () => timeProcess(node, ['--import', 'tsx', 'src/bench/bare-model.ts', corpusDir], { ...options, firstLine: true }),
   };
   const names = Object.keys(series) as (keyof typeof series)[];
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof series, number[]>;
@@ -79,6 +92,7 @@ export async function measureColdStart(root: string, corpusDir: string, question
       times[name].push(await series[name]());
     }
   }
+  const coldCacheConsoleMs = await timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, CACHE_DIR: emptyCacheDir } });
   const consoleMs = median(times.console);
   const nodeFloorMs = median(times.node);
   const tsxLoaderFloorMs = median(times.tsxLoader);
@@ -93,5 +107,10 @@ export async function measureColdStart(root: string, corpusDir: string, question
     tsxLoaderRatio: ratio(consoleMs, tsxLoaderFloorMs),
     tsxCliConsoleMs: round(tsxCliConsoleMs, 1),
     tsxCliRatio: ratio(tsxCliConsoleMs, nodeFloorMs),
+    modelOffConsoleMs: round(median(times.modelOff), 1),
+    modelOffRatio: ratio(median(times.modelOff), nodeFloorMs),
+    bareModelMs: round(median(times.bareModel), 1),
+    bareModelRatio: ratio(consoleMs, median(times.bareModel)),
+    coldCacheConsoleMs: round(coldCacheConsoleMs, 1),
   };
 }

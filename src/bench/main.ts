@@ -15,11 +15,12 @@ import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
+import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -59,6 +60,7 @@ const SIZES = args.smoke
       coldRuns: 1,
       interactions: 5,
       interactionWarmup: 2,
+      semanticQueries: 10,
     }
   : args.quick
     ? {
@@ -72,6 +74,7 @@ const SIZES = args.smoke
         coldRuns: 4,
         interactions: 100,
         interactionWarmup: 20,
+        semanticQueries: 200,
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -86,6 +89,7 @@ const SIZES = args.smoke
         coldRuns: 8,
         interactions: 600,
         interactionWarmup: 50,
+        semanticQueries: 600,
       };
 
 const progress = (line: string): void => {
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
   const corpora: CorpusFigures[] = [];
   let coldStart: BenchResults['coldStart'];
   let interaction: InteractionFigures | undefined;
+  const semantic: SemanticFigures[] = [];
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -192,7 +197,28 @@ async function main(): Promise<void> {
     }
     if (only.has('cold-start')) {
       progress(`cold start: ${SIZES.coldRuns} runs each of the console (node --import tsx and the tsx command), node -e 0 and node --import tsx -e 0`);
-      coldStart = await measureColdStart(ROOT, bundledDir, devQuestions[0] ?? 'Who seized the police station?', SIZES.coldRuns);
+      const emptyCache = path.join(work, 'empty-cache');
+      coldStart = await measureColdStart(ROOT, bundledDir, devQuestions[0] ?? 'Who seized the police station?', SIZES.coldRuns, emptyCache);
+    }
+    if (only.has('semantic')) {
+      // Distinct questions: a repeated one would be answered from the question cache, not embedded.
+      const distinct = [...new Set(shuffle([...devQuestions, ...squadQuestions], seededRandom(11)))];
+      const queriesFile = path.join(work, 'queries-semantic.json');
+      await writeFile(queriesFile, JSON.stringify(distinct.slice(0, SIZES.semanticQueries)));
+      const cacheDir = path.join(ROOT, '.cache');
+      // The smoke run checks the part works; embedding a larger corpus with a cold cache would take minutes.
+      const sizes: Record<string, string> = args.smoke
+        ? { bundled: bundledDir }
+        : { bundled: bundledDir, squad: path.join(work, 'squad'), generated: path.join(work, 'generated') };
+      for (const [label, directory] of Object.entries(sizes)) {
+        if (label === 'squad' && !only.has('squad')) await writeCorpusFolder(directory, squadSources(squad.articles));
+        if (label === 'generated' && !only.has('generated')) {
+          await mkdir(directory, { recursive: true });
+          await writeCorpusFolder(directory, generatedSources(squad.articles, passages));
+        }
+        progress(`semantic: fused answers on the ${label} corpus, against one search + one embedding + brute force`);
+        semantic.push(await runChild<SemanticFigures>(work, { kind: 'semantic', label, directory, cacheDir, queriesFile, warmup: SIZES.interactionWarmup }));
+      }
     }
     if (only.has('interaction')) {
       progress(`interaction latency: ${SIZES.interactions} of /ask and of a trivial command through the Discord emulator`);
@@ -217,7 +243,8 @@ async function main(): Promise<void> {
     corpora,
     coldStart,
     interaction,
-    targets: evaluateTargets(corpora, coldStart, interaction),
+    semantic,
+    targets: [...evaluateTargets(corpora, coldStart, interaction), ...semanticTargets(semantic, coldStart)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

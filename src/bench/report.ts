@@ -1,6 +1,7 @@
 import type { ColdStartFigures } from './cold-start.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
+import type { SemanticFigures } from './measure-semantic.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -26,6 +27,7 @@ export interface BenchResults {
   readonly corpora: readonly CorpusFigures[];
   readonly coldStart?: ColdStartFigures | undefined;
   readonly interaction?: InteractionFigures | undefined;
+  readonly semantic?: readonly SemanticFigures[] | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -139,6 +141,9 @@ export function renderTables(results: BenchResults): string {
     ]);
     other.push(['  the same, against node --import tsx -e 0', fmt(coldStart.consoleMs, 0), `${fmt(coldStart.tsxLoaderFloorMs, 0)}`, fmt(coldStart.tsxLoaderRatio, 1)]);
     other.push(['  the console through the tsx command, against node -e 0', fmt(coldStart.tsxCliConsoleMs, 0), `${fmt(coldStart.nodeFloorMs, 0)}`, fmt(coldStart.tsxCliRatio, 1)]);
+    other.push(['  the console, warm vector cache, against a bare process loading the model and embedding', fmt(coldStart.consoleMs, 0), fmt(coldStart.bareModelMs, 0), fmt(coldStart.bareModelRatio, 2)]);
+    other.push(['  the console with EMBEDDINGS=off, against node -e 0', fmt(coldStart.modelOffConsoleMs, 0), fmt(coldStart.nodeFloorMs, 0), fmt(coldStart.modelOffRatio, 1)]);
+    other.push(['  the console, empty vector cache (first start)', fmt(coldStart.coldCacheConsoleMs, 0), '', '']);
   }
   if (interaction) {
     other.push([
@@ -150,6 +155,17 @@ export function renderTables(results: BenchResults): string {
     other.push(['interaction p99 ms, /ask vs trivial', fmt(interaction.ask.p99), fmt(interaction.trivial.p99), fmt(interaction.p99Ratio)]);
   }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
+  if (results.semantic && results.semantic.length > 0) {
+    const rows = results.semantic.map((s) => [
+      `${s.label} (${s.passages} passages, ${s.vectors})`,
+      `${fmt(s.answer.ours.p50)} / ${fmt(s.answer.ours.p99)}`,
+      `${fmt(s.answer.floor.p50)} / ${fmt(s.answer.floor.p99)}`,
+      fmt(s.answer.p99Ratio),
+      fmt(s.vectorsReadyMs, 0),
+      fmt(s.rssMb, 0),
+    ]);
+    out.push(table(['fused answers (ms)', 'ours p50 / p99', 'floor p50 / p99', 'p99 ratio', 'vectors ready ms', 'RSS MB'], rows), '');
+  }
   out.push(
     table(
       ['target', 'wanted', 'measured', 'result'],

@@ -1,3 +1,4 @@
+import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
@@ -52,7 +53,7 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
 
 function renderAnswer(answer: Answer, style: TextStyle): string {
   if (!answer.answered) {
-    const lines = ["The articles I have don't say. I only answer with quotes from them, and none answers that."];
+    const lines = [answer.abstention === 'small-talk' ? SMALL_TALK_REPLY : NOT_IN_THE_ARTICLES];
     if (answer.closest) {
       lines.push('', 'Closest passage (not an answer):', ...renderQuote(answer.closest, style));
     }

@@ -1,3 +1,4 @@
+import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import {
   ButtonStyle,
@@ -92,7 +93,7 @@ function messageBody(message: RenderedMessage) {
 function renderAnswer(answer: Answer, ephemeral: boolean): RenderedMessage {
   const footer = answerFooter(answer);
   if (!answer.answered) {
-    const intro = "The articles I have don't say. I only answer with quotes from them, and none answers that.";
+    const intro = answer.abstention === 'small-talk' ? SMALL_TALK_REPLY : NOT_IN_THE_ARTICLES;
     const closest = answer.closest;
     const description = closest
       ? `${intro}\n\n**Closest passage (not an answer):**\n${fitQuotes([closest], budget('Not in the articles', footer) - intro.length - 40)}`

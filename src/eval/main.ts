@@ -12,7 +12,9 @@ import { runCommand } from '../commands/run-command.js';
 import { parseConfig } from '../config/env.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
 import { SemanticSearch } from '../semantic/semantic-search.js';
+import { SpanVectors } from '../semantic/span-vectors.js';
 import type { VectorCache } from '../semantic/vector-cache.js';
+import type { Corpus } from '../corpus/types.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
 import { addTypo, seededRandom } from './typos.js';
 
@@ -77,9 +79,16 @@ async function runDev(context: CommandContext, questions: readonly DevQuestion[]
   return results;
 }
 
+/** The whole corpus's span vectors: the cosine alone needs them (a corpus too large has none). */
+async function denseVectors(semantic: SemanticSearch, corpus: Corpus): Promise<SpanVectors> {
+  const vectors = await semantic.vectorsFor(corpus);
+  if (!(vectors instanceof SpanVectors)) throw new Error('eval: --mode semantic needs every span embedded; this corpus is too large or the model failed');
+  return vectors;
+}
+
 /** The cosine alone: the first quote is the span nearest the question, its confidence the engine's closeness. */
 async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuestion[], semantic: SemanticSearch): Promise<DevResult[]> {
-  const vectors = (await semantic.vectorsFor(engine.corpus))!;
+  const vectors = await denseVectors(semantic, engine.corpus);
   const { similarityFloor, similarityCeiling, answerThreshold } = DEFAULT_ANSWER_ENGINE_OPTIONS;
   await semantic.prepareQuestions(questions.map((question) => question.q), questionStore);
   const results: DevResult[] = [];
@@ -89,7 +98,7 @@ async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuest
     const quotes = order.map((i) => {
       const { passageId, span } = vectors.spans[i]!;
       const view = engine.passage(passageId)!;
-      return { text: view.passage.text.slice(span.start, span.end), citation: { passageId } } as Quote;
+      return { text: view.passage.text.slice(span.start, span.end), citation: { passageId }, coverage: 0, similarity: cosines[i]! } as unknown as Quote;
     });
     const confidence = Math.min(Math.max((cosines[order[0]!]! - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
     const answered = confidence >= answerThreshold;
@@ -173,7 +182,7 @@ async function squadEngines(set: SquadSet, mode: Mode, semantic: SemanticSearch 
 /** The article's passages best first, with the confidence of the first. */
 async function rankSquad(engine: AnswerEngine, question: string, mode: Mode, semantic: SemanticSearch | undefined): Promise<string[]> {
   if (mode !== 'semantic') return (await engine.rank(question)).map((quote) => quote.passageId);
-  const vectors = (await semantic!.vectorsFor(engine.corpus))!;
+  const vectors = await denseVectors(semantic!, engine.corpus);
   const cosines = vectors.cosines((await semantic!.embedQuestion(question))!);
   return vectors.nearestPassages(cosines, cosines.length);
 }
@@ -214,7 +223,7 @@ async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[], mode
     const engine = engines[question.article_index]!;
     let confidence: number;
     if (mode === 'semantic') {
-      const cosines = (await semantic!.vectorsFor(engine.corpus))!.cosines((await semantic!.embedQuestion(question.question))!);
+      const cosines = (await denseVectors(semantic!, engine.corpus)).cosines((await semantic!.embedQuestion(question.question))!);
       confidence = Math.min(Math.max((Math.max(...cosines) - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
     } else confidence = (await engine.answer(question.question)).confidence;
     outcomes.push({ impossible: question.is_impossible, confidence });

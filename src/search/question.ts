@@ -107,6 +107,10 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map([
   ['ur', 'your'],
   ['r', 'are'],
   ['wat', 'what'],
+  ['gm', 'good morning'],
+  ['gn', 'good night'],
+  ['ty', 'thank you'],
+  ['thx', 'thanks'],
 ]);
 /**
  * A whole word in lower case, as chat is typed, and not part of an abbreviation with full stops: "BC", "U.S." and

@@ -2,9 +2,18 @@ import path from 'node:path';
 import type { Config } from '../config/env.js';
 import type { Corpus } from '../corpus/types.js';
 import type { Embedder } from './embedder.js';
+import { SMALL_TALK, isSmallTalk } from './small-talk.js';
+import { OnDemandVectors } from './on-demand-vectors.js';
 import { SpanVectors } from './span-vectors.js';
 import { VectorCache } from './vector-cache.js';
 import { startWorkerEmbedder } from './worker-embedder.js';
+
+interface Loaded {
+  readonly embedder: Embedder;
+  readonly cache: VectorCache;
+  /** The vectors of {@link SMALL_TALK}. */
+  readonly smallTalk: readonly Float32Array[];
+}
 
 /** Where the sentence model stands: not wanted, loading, serving, or failed (the bot then answers lexically). */
 export type ModelState = 'off' | 'loading' | 'ready' | 'failed';
@@ -16,10 +25,23 @@ export interface SemanticSearchOptions {
   readonly cacheDir: string;
   /** How many questions' vectors are kept, so a repeated question or a button press is not embedded again. */
   readonly questionCacheSize: number;
+  /**
+   * Above this many sentences the corpus is not embedded whole: the brute-force comparison with every span would
+   * cost each question more than the words' own search (docs/semantic.md), and embedding would take hours.
+   */
+  readonly maxPrecomputedSentences: number;
   /** Starts the model; the embedding thread by default (tests pass a failing or instrumented one). */
   readonly startEmbedder: () => Promise<Embedder>;
   /** One line per event worth a log: the model loaded or failed, a cache file was unusable. */
   readonly log: (line: string) => void;
+}
+
+/** The vectors of `texts`, from the cache where it has them; the others are embedded and added to it. */
+async function embedOrRecall(embedder: Embedder, cache: VectorCache, texts: readonly string[]): Promise<Float32Array[]> {
+  const missing = texts.filter((text) => cache.get(text) === undefined);
+  const embedded = await embedder.embed(missing);
+  missing.forEach((text, i) => cache.set(text, embedded[i]!));
+  return texts.map((text) => cache.get(text)!);
 }
 
 /** One line for people on how answers are made now (console banner, `/help`). */
@@ -45,6 +67,7 @@ export const DEFAULT_SEMANTIC_SEARCH_OPTIONS: SemanticSearchOptions = {
   enabled: true,
   cacheDir: '.cache',
   questionCacheSize: 1000,
+  maxPrecomputedSentences: 20_000,
   startEmbedder: () => startWorkerEmbedder(),
   log: () => undefined,
 };
@@ -57,7 +80,7 @@ export const DEFAULT_SEMANTIC_SEARCH_OPTIONS: SemanticSearchOptions = {
 export class SemanticSearch {
   private modelState: ModelState;
   private failure: string | undefined;
-  private readonly ready: Promise<{ embedder: Embedder; cache: VectorCache } | undefined>;
+  private readonly ready: Promise<Loaded | undefined>;
   private readonly questions = new Map<string, Promise<Float32Array>>();
 
   private constructor(private readonly options: SemanticSearchOptions) {
@@ -84,10 +107,15 @@ export class SemanticSearch {
     return (await this.ready)?.embedder.modelId;
   }
 
-  /** Vectors for every quotable span of `corpus`, or undefined when the model is off or failed. */
-  async vectorsFor(corpus: Corpus): Promise<SpanVectors | undefined> {
+  /**
+   * Vectors for every quotable span of `corpus`; for a corpus of more than `maxPrecomputedSentences` sentences,
+   * vectors made on demand for the passages asked about; undefined when the model is off or failed.
+   */
+  async vectorsFor(corpus: Corpus): Promise<SpanVectors | OnDemandVectors | undefined> {
     const loaded = await this.ready;
     if (!loaded) return undefined;
+    const sentences = corpus.documents.reduce((sum, document) => sum + document.passages.reduce((n, passage) => n + passage.sentences.length, 0), 0);
+    if (sentences > this.options.maxPrecomputedSentences) return new OnDemandVectors(loaded.embedder, loaded.cache);
     try {
       return await SpanVectors.build(corpus, loaded.embedder, loaded.cache);
     } catch (error) {
@@ -106,6 +134,12 @@ export class SemanticSearch {
       this.remember(question, vector);
     }
     return vector.catch(() => undefined);
+  }
+
+  /** Whether a question's vector is small talk ("hello", "thanks!", "nice bot"), not a question about anything. */
+  async isSmallTalk(vector: Float32Array): Promise<boolean> {
+    const loaded = await this.ready;
+    return loaded !== undefined && isSmallTalk(vector, loaded.smallTalk);
   }
 
   /**
@@ -141,13 +175,14 @@ export class SemanticSearch {
     if (this.questions.size > this.options.questionCacheSize) this.questions.delete(this.questions.keys().next().value!);
   }
 
-  private async load(): Promise<{ embedder: Embedder; cache: VectorCache } | undefined> {
+  private async load(): Promise<Loaded | undefined> {
     try {
       const embedder = await this.options.startEmbedder();
       const cache = await VectorCache.open(this.options.cacheDir, embedder.modelId, embedder.dimensions);
       if (cache.problem) this.options.log(`semantic: the vector cache ${cache.file} ${cache.problem}; it will be rebuilt`);
+      const smallTalk = await embedOrRecall(embedder, cache, SMALL_TALK);
       this.modelState = 'ready';
-      return { embedder, cache };
+      return { embedder, cache, smallTalk };
     } catch (error) {
       this.fail(`semantic: the sentence model did not load, answering lexically: ${(error as Error).message}`);
       return undefined;

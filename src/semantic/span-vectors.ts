@@ -1,6 +1,7 @@
 import type { Corpus, SentenceSpan } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
 import { cosine, normalise, type Embedder } from './embedder.js';
+import type { SpanSimilarity } from './span-similarity.js';
 import type { VectorCache } from './vector-cache.js';
 
 /** A quotable span: one sentence of a passage, or two adjacent ones. */
@@ -62,6 +63,18 @@ export class SpanVectors {
     }
     const kept = spans.map(({ passageId, span }) => ({ passageId, span }));
     return new SpanVectors(kept, matrix, dimensions, { spans: spans.length, embedded: missing.length });
+  }
+
+  /** The question against every span, by brute force: exact (see docs/semantic.md for the cost). */
+  match(question: Float32Array): SpanSimilarity {
+    const cosines = this.cosines(question);
+    return {
+      similarity: (passageId, span) => {
+        const i = this.indexOf(passageId, span);
+        return i === undefined ? undefined : cosines[i];
+      },
+      nearestPassages: (count) => this.nearestPassages(cosines, count),
+    };
   }
 
   /** The cosine of `question` with every span, in span order. */

@@ -6,7 +6,10 @@ import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import type { Corpus } from '../../src/corpus/types.js';
 import { overviewOf } from '../../src/library/overview.js';
 import type { Embedder } from '../../src/semantic/embedder.js';
+import { OnDemandVectors } from '../../src/semantic/on-demand-vectors.js';
 import { SemanticSearch } from '../../src/semantic/semantic-search.js';
+import { SpanVectors } from '../../src/semantic/span-vectors.js';
+import { SMALL_TALK } from '../../src/semantic/small-talk.js';
 import { BUNDLED_WEIGHTS } from '../../src/semantic/use-lite.js';
 import { startWorkerEmbedder } from '../../src/semantic/worker-embedder.js';
 import { describeDelay, heldByProgramMs, measureLoopDelay } from '../reliability/support/loop-delay.js';
@@ -30,11 +33,18 @@ function counting(modelId = model.modelId): Embedder & { embedded: string[] } {
     dimensions: model.dimensions,
     embedded,
     embed: (texts) => {
-      embedded.push(...texts);
+      // The small-talk remarks are embedded once per model load; only the corpus's and questions' texts count here.
+      embedded.push(...texts.filter((text) => !(SMALL_TALK as readonly string[]).includes(text)));
       return model.embed(texts);
     },
     close: () => Promise.resolve(),
   };
+}
+
+/** The vectors of a corpus small enough to be embedded whole. */
+function whole(vectors: SpanVectors | OnDemandVectors | undefined): SpanVectors {
+  if (!(vectors instanceof SpanVectors)) throw new Error('expected the whole corpus embedded');
+  return vectors;
 }
 
 async function corpusOf(paragraphs: readonly string[]): Promise<Corpus> {
@@ -65,15 +75,15 @@ describe('semantic search', () => {
   it('embeds each sentence once: a restart reads them all from the cache, an edit embeds only what changed', async () => {
     const cacheDir = await makeTempDir();
     const first = counting();
-    const built = await SemanticSearch.start({ cacheDir, startEmbedder: () => Promise.resolve(first) }).vectorsFor(await corpusOf(STORY));
-    expect(built?.stats).toEqual({ spans: 5, embedded: 4 });
+    const built = whole(await SemanticSearch.start({ cacheDir, startEmbedder: () => Promise.resolve(first) }).vectorsFor(await corpusOf(STORY)));
+    expect(built.stats).toEqual({ spans: 5, embedded: 4 });
     expect(first.embedded).toHaveLength(4);
 
     const restarted = counting();
-    const again = await SemanticSearch.start({ cacheDir, startEmbedder: () => Promise.resolve(restarted) }).vectorsFor(await corpusOf(STORY));
+    const again = whole(await SemanticSearch.start({ cacheDir, startEmbedder: () => Promise.resolve(restarted) }).vectorsFor(await corpusOf(STORY)));
     expect(restarted.embedded).toEqual([]);
     // Two adjacent sentences get the mean of their vectors, so they cost no embedding either.
-    expect(again?.spans).toHaveLength(5);
+    expect(again.spans).toHaveLength(5);
 
     const edited = counting();
     const changed = [STORY[0], STORY[1], 'Schools in the district reopened on Tuesday.'];
@@ -105,15 +115,43 @@ describe('semantic search', () => {
     expect((await engine.rank('Were the captives released?'))[0]?.passageId).toBe('story#p2');
   });
 
+  it('takes greetings and thanks for small talk, never quoting a word they happen to share ("hello" and "hell")', async () => {
+    const corpus = await corpusOf([...STORY, 'He later compared his schooling there to purgatory and hell. He said thanks to his teachers.']);
+    const semantic = SemanticSearch.start({ cacheDir: await makeTempDir(), startEmbedder: () => Promise.resolve(counting()) });
+    const engine = await AnswerEngine.build(corpus, undefined, semantic);
+    await engine.vectorsSettled;
+    for (const remark of ['hello', 'thanks!', 'nice bot', 'good evening all', 'gm everyone']) {
+      expect(await engine.answer(remark), remark).toMatchObject({ answered: false, abstention: 'small-talk', quotes: [] });
+    }
+    expect((await engine.answer('Who compared his schooling to hell?')).quotes[0]?.citation.passageId).toBe('story#p4');
+  });
+
   it('keeps the event loop free while the corpus is embedded: the model runs in its own thread', async () => {
     const sentences = Array.from({ length: 120 }, (_, i) => `Report ${i}: the convoy reached checkpoint number ${i} before the road was closed.`);
     const corpus = await corpusOf(Array.from({ length: 30 }, (_, i) => sentences.slice(i * 4, i * 4 + 4).join(' ')));
     const semantic = SemanticSearch.start({ cacheDir: await makeTempDir(), startEmbedder: () => Promise.resolve(counting()) });
     const { result, delay } = await measureLoopDelay(() => semantic.vectorsFor(corpus));
-    expect(result?.stats.embedded).toBe(120);
+    expect(whole(result).stats.embedded).toBe(120);
     // Stalls the machine caused (little CPU in them) do not count against the program.
     expect(heldByProgramMs(delay) ?? delay.maxMs, describeDelay(delay)).toBeLessThan(100);
   }, 120_000);
+});
+
+describe('a corpus too large to embed whole', () => {
+  it('compares in meaning only the passages the words found, embedding their sentences when first asked', async () => {
+    const tracked = counting();
+    const semantic = SemanticSearch.start({ cacheDir: await makeTempDir(), maxPrecomputedSentences: 2, startEmbedder: () => Promise.resolve(tracked) });
+    const engine = await AnswerEngine.build(await corpusOf(STORY), undefined, semantic);
+    await engine.vectorsSettled;
+    expect(tracked.embedded).toEqual([]);
+    const answer = await engine.answer('Which minister said the hostages were freed?');
+    expect(answer).toMatchObject({ answered: true, mode: 'fused' });
+    expect(answer.quotes[0]?.citation.passageId).toBe('story#p2');
+    expect(tracked.embedded).toContain('The defence minister said all hostages were freed after the operation.');
+    expect(tracked.embedded).not.toContain('Heavy rain fell over the hills for three days.');
+    // Nothing is searched by meaning alone here: a question sharing no word finds nothing.
+    expect(await engine.rank('Were the captives released?')).toEqual([]);
+  });
 });
 
 describe('when the model cannot load', () => {
