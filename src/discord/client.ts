@@ -1,9 +1,12 @@
 import { Client, GatewayIntentBits } from 'discord.js';
+import type { GatewaySharding } from './sharding.js';
 
 /** How to reach Discord. */
 export interface ClientSettings {
   /** REST root without the version (e.g. `http://127.0.0.1:5555/api`); Discord's own when undefined. */
   readonly apiBase?: string | undefined;
+  /** The shards this process runs; discord.js's default (one shard, or what a `ShardingManager` says) when unset. */
+  readonly sharding?: GatewaySharding | undefined;
 }
 
 /**
@@ -16,5 +19,8 @@ export function createClient(settings: ClientSettings = {}): Client {
     allowedMentions: { parse: [] },
     // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
     ...(settings.apiBase === undefined ? {} : { rest: { api: settings.apiBase } }),
+    // Likewise: an explicit `shards: undefined` would stop discord.js reading a ShardingManager's SHARDS.
+    ...(settings.sharding?.shards === undefined ? {} : { shards: settings.sharding.shards }),
+    ...(settings.sharding?.shardCount === undefined ? {} : { shardCount: settings.sharding.shardCount }),
   });
 }

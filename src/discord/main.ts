@@ -4,19 +4,29 @@ import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { describeProcess } from '../fleet/peers.js';
+import { SyncFolder } from '../fleet/sync-folder.js';
+import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger, oneLine } from './log.js';
+import { gatewayRole, gatewaySharding } from './sharding.js';
 
-/** `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. */
+/**
+ * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
+ * `npm run start:sharded`, and one host's shards with `SHARD_IDS` and `SHARD_COUNT`.
+ */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   if (config.DISCORD_TOKEN === undefined) {
     throw new ConfigError('config: DISCORD_TOKEN is not set: copy the token from the Developer Portal (your application, Bot page) into .env');
   }
+  const sharding = gatewaySharding(config, process.env);
   const library = await Library.load(config.CORPUS_DIR, {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
   });
+  const label = describeProcess(gatewayRole(config, process.env));
+  const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
@@ -24,13 +34,16 @@ async function main(): Promise<void> {
       moderatorRoleIds: config.MODERATOR_ROLE_IDS,
       askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
       commands,
+      sharding,
+      peers,
+      label,
     },
     library,
     logger,
   );
   const { engine } = library.current;
   logger.info(
-    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory}`,
+    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
   let stopping = false;
@@ -38,7 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`incident-desk: ${signal} received, disconnecting`);
-    bot.stop().then(
+    Promise.all([bot.stop(), peers?.leave()]).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error(`incident-desk: error while disconnecting: ${oneLine(error)}`, error);

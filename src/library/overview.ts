@@ -12,6 +12,8 @@ export interface CorpusOverview {
   readonly passageCount: number;
   readonly glossaryEntries: number;
   readonly examples: readonly string[];
+  /** The content hash of the corpus this process serves (`corpusVersion`), to compare processes by. */
+  readonly version?: string | undefined;
 }
 
 /** Summarises the corpus an engine serves. */
