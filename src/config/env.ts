@@ -38,6 +38,7 @@ export const envSchema = z.object({
     z.array(z.coerce.number().int().min(0, 'must be shard numbers from 0, comma-separated')).min(1).optional(),
   ),
   HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
+  HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().optional()),
   // The application's Ed25519 public key, as the Developer Portal shows it: 64 hex digits. Never logged.
   DISCORD_PUBLIC_KEY: z.preprocess(
     emptyAsUndefined,

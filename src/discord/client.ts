@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits } from 'discord.js';
+import { Client, GatewayIntentBits, type RESTOptions } from 'discord.js';
 import type { GatewaySharding } from './sharding.js';
 
 /** How to reach Discord. */
@@ -7,6 +7,8 @@ export interface ClientSettings {
   readonly apiBase?: string | undefined;
   /** The shards this process runs; discord.js's default (one shard, or what a `ShardingManager` says) when unset. */
   readonly sharding?: GatewaySharding | undefined;
+  /** Performs the REST calls instead of @discordjs/rest's default (HTTP mode answers some of them itself). */
+  readonly makeRequest?: RESTOptions['makeRequest'] | undefined;
 }
 
 /**
@@ -18,7 +20,10 @@ export function createClient(settings: ClientSettings = {}): Client {
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
     // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
-    ...(settings.apiBase === undefined ? {} : { rest: { api: settings.apiBase } }),
+    rest: {
+      ...(settings.apiBase === undefined ? {} : { api: settings.apiBase }),
+      ...(settings.makeRequest === undefined ? {} : { makeRequest: settings.makeRequest }),
+    },
     // Likewise: an explicit `shards: undefined` would stop discord.js reading a ShardingManager's SHARDS.
     ...(settings.sharding?.shards === undefined ? {} : { shards: settings.sharding.shards }),
     ...(settings.sharding?.shardCount === undefined ? {} : { shardCount: settings.sharding.shardCount }),

@@ -1,15 +1,14 @@
 import 'dotenv/config';
-import { DiscordjsErrorCodes } from 'discord.js';
 import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
-import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
 import { describeProcess } from '../fleet/peers.js';
 import { SyncFolder } from '../fleet/sync-folder.js';
 import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
-import { consoleLogger as logger, oneLine } from './log.js';
-import { gatewayRole, gatewaySharding } from './sharding.js';
+import { consoleLogger as logger } from './log.js';
+import { gatewayRole, gatewaySharding, releaseShardCount } from './sharding.js';
+import { describeStartupError, stopOnSignals } from './lifecycle.js';
 
 /**
  * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
@@ -21,6 +20,7 @@ async function main(): Promise<void> {
     throw new ConfigError('config: DISCORD_TOKEN is not set: copy the token from the Developer Portal (your application, Bot page) into .env');
   }
   const sharding = gatewaySharding(config, process.env);
+  releaseShardCount(process.env);
   const library = await Library.load(config.CORPUS_DIR, {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
@@ -46,34 +46,7 @@ async function main(): Promise<void> {
     `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`incident-desk: ${signal} received, disconnecting`);
-    Promise.all([bot.stop(), peers?.leave()]).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`incident-desk: error while disconnecting: ${oneLine(error)}`, error);
-        process.exit(0);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  // A stray rejection (a Discord call nobody awaited) is logged; it must not take the bot down.
-  process.on('unhandledRejection', (reason) => logger.error(`incident-desk: unhandled rejection: ${oneLine(reason)}`, reason));
-}
-
-/** One line for the person starting the bot: what is wrong and what to do, never the token. */
-function describeStartupError(error: unknown): string {
-  if (error instanceof ConfigError) return oneLine(error);
-  if (error instanceof CorpusError) return error.message;
-  const code = (error as { code?: unknown }).code;
-  if (code === DiscordjsErrorCodes.TokenInvalid) {
-    return 'discord: the token was refused: copy it again from the Developer Portal (your application, Bot page, Reset Token) into .env';
-  }
-  return `incident-desk: could not start: ${oneLine(error)}`;
+  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]), logger, 'disconnecting');
 }
 
 main().catch((error: unknown) => {

@@ -25,6 +25,15 @@ export function gatewaySharding(config: Config, env: NodeJS.ProcessEnv): Gateway
   return { shards: [...new Set(ids)], shardCount: count };
 }
 
+/**
+ * Removes `SHARD_COUNT` from the environment of a process that no `ShardingManager` started. discord.js's
+ * `Client` reads that variable itself (it is how a manager tells its shards the total) and would take an empty
+ * value, as `.env.example` leaves it, or `auto` as a number; the parsed configuration is passed explicitly instead.
+ */
+export function releaseShardCount(env: NodeJS.ProcessEnv): void {
+  if (!isShardingManagerChild(env)) delete env['SHARD_COUNT'];
+}
+
 /** Whether this process is a shard a discord.js `ShardingManager` started. */
 export function isShardingManagerChild(env: NodeJS.ProcessEnv): boolean {
   return env['SHARDING_MANAGER'] === 'true';

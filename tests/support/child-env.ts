@@ -20,6 +20,12 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DISCORD_API_BASE: '',
     MODERATOR_ROLE_IDS: '',
     ASK_COOLDOWN_SECONDS: '0',
+    SHARD_COUNT: '',
+    SHARD_IDS: '',
+    HTTP_PORT: '',
+    HTTP_HOST: '',
+    DISCORD_PUBLIC_KEY: '',
+    RELOAD_SYNC_DIR: '',
     ...overrides,
   };
 }

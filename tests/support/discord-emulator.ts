@@ -6,7 +6,7 @@
  * (an oversized embed, a second acknowledgement, a reply after the 3-second window, a bad token), the emulator
  * rejects it the same way, so a bug shows up as the error Discord would give rather than as a passing test.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -114,6 +114,28 @@ export interface EmulatorOptions {
   readonly commands?: readonly RESTPostAPIApplicationCommandsJSONBody[];
 }
 
+/** Where Discord sends interactions for an application with an Interactions Endpoint URL, and its signing key. */
+export interface InteractionsEndpoint {
+  /** POSTed to in turn, as a load balancer's round robin would spread them over replicas. */
+  readonly urls: readonly string[];
+  readonly privateKey: KeyObject;
+}
+
+/** What an interactions endpoint answered to a signed POST, whether or not the emulator accepted it. */
+export interface EndpointResponse {
+  readonly interactionId: string;
+  readonly url: string;
+  readonly status: number;
+  readonly body: unknown;
+  /** Why the emulator refused the response as a callback, as Discord would (e.g. an oversized embed). */
+  readonly problem?: string | undefined;
+}
+
+/** Discord's signature of an interaction request: Ed25519 over the timestamp followed by the raw body, in hex. */
+export function signInteraction(privateKey: KeyObject, timestamp: string, body: string): string {
+  return sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey).toString('hex');
+}
+
 interface Fault {
   readonly target: FaultTarget;
   remaining: number;
@@ -189,6 +211,8 @@ export class DiscordEmulator {
   readonly registrations: CommandRegistration[] = [];
   /** Gateway payloads the bot sent (IDENTIFY, heartbeats, RESUME…), in order. */
   readonly gatewayReceived: { op: number; d: unknown }[] = [];
+  /** Every answer of the interactions endpoint (HTTP interactions mode), in order of arrival. */
+  readonly endpointResponses: EndpointResponse[] = [];
 
   readonly #server: Server;
   readonly #gateway = new WebSocketServer({ noServer: true });
@@ -199,6 +223,8 @@ export class DiscordEmulator {
   readonly #commands = new Map<string, APIApplicationCommand>();
   readonly #heartbeatIntervalMs: number;
   readonly #responseWindowMs: number;
+  #endpoint: InteractionsEndpoint | undefined;
+  #endpointTurn = 0;
   #port = 0;
   #socket: WebSocket | undefined;
   #sessionId: string | undefined;
@@ -261,6 +287,15 @@ export class DiscordEmulator {
   /** The commands registered for the guild (or globally with `'global'`), by name. */
   registeredCommands(scope: 'global' | 'guild' = 'guild'): APIApplicationCommand[] {
     return [...this.#commands.values()].filter((command) => (scope === 'guild') === (command.guild_id !== undefined));
+  }
+
+  /**
+   * HTTP interactions mode, as Discord runs an application with an Interactions Endpoint URL: from now on,
+   * interactions are signed and POSTed to the endpoint instead of going over the gateway, and the HTTP response is
+   * taken as the interaction's callback. `undefined` goes back to the gateway.
+   */
+  useInteractionsEndpoint(endpoint: InteractionsEndpoint | undefined): void {
+    this.#endpoint = endpoint;
   }
 
   // ---------------------------------------------------------------- faults
@@ -416,7 +451,7 @@ export class DiscordEmulator {
     const token = typeof payload['token'] === 'string' ? payload['token'] : interactionToken(id);
     const full = { ...this.#interactionBase(id, token, {}), ...payload, id, token };
     this.#interactions.set(id, { payload: full, dispatchedAt: Date.now(), acknowledged: false });
-    this.#dispatch(GatewayDispatchEvents.InteractionCreate, full);
+    this.#deliverInteraction(full);
     return { id, token, payload: full };
   }
 
@@ -426,8 +461,41 @@ export class DiscordEmulator {
     const payload: Record<string, unknown> = { ...this.#interactionBase(id, token, actor), type, data };
     if (message) payload['message'] = message;
     this.#interactions.set(id, { payload, dispatchedAt: Date.now(), acknowledged: false });
-    this.#dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    this.#deliverInteraction(payload);
     return { id, token, payload };
+  }
+
+  /** Over the gateway, or as a signed POST to the interactions endpoint when the application has one. */
+  #deliverInteraction(payload: Record<string, unknown>): void {
+    if (!this.#endpoint) {
+      this.#dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+      return;
+    }
+    const { urls, privateKey } = this.#endpoint;
+    const url = urls[this.#endpointTurn++ % urls.length]!;
+    const body = JSON.stringify(payload);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const id = String(payload['id']);
+    void fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Signature-Ed25519': signInteraction(privateKey, timestamp, body), 'X-Signature-Timestamp': timestamp },
+      body,
+    })
+      .then(async (response) => {
+        const text = await response.text();
+        const answer: unknown = text === '' ? undefined : JSON.parse(text);
+        let problem: string | undefined;
+        if (response.status === 200) {
+          try {
+            this.#acceptCallback(id, String(payload['token']), answer);
+          } catch (error) {
+            problem = error instanceof HttpProblem ? JSON.stringify(error.body) : String(error);
+          }
+        }
+        this.endpointResponses.push({ interactionId: id, url, status: response.status, body: answer, problem });
+      })
+      .catch((error: unknown) => this.endpointResponses.push({ interactionId: id, url, status: 0, body: undefined, problem: String(error) }))
+      .finally(() => this.#events.emit('change'));
   }
 
   #interactionBase(id: string, token: string, actor: Actor): Record<string, unknown> {
@@ -820,6 +888,26 @@ export class DiscordEmulator {
   }
 
   #interactionCallback(id: string, token: string, query: URLSearchParams, body: unknown, response: ServerResponse): void {
+    const { state, type, message } = this.#acceptCallback(id, token, body);
+    if (query.get('with_response') === 'true') {
+      sendJson(response, 200, {
+        interaction: {
+          id,
+          type: state.payload['type'],
+          activity_instance_id: null,
+          response_message_id: message?.id ?? null,
+          response_message_loading: type === InteractionResponseType.DeferredChannelMessageWithSource,
+          response_message_ephemeral: Boolean((message?.flags ?? 0) & MessageFlags.Ephemeral),
+        },
+        ...(message ? { resource: { type, message } } : {}),
+      });
+    } else {
+      sendEmpty(response);
+    }
+  }
+
+  /** Checks and records an interaction response as Discord does, whichever way it came (REST callback or HTTP response). */
+  #acceptCallback(id: string, token: string, body: unknown): { state: InteractionState; type: InteractionResponseType; message: APIMessage | undefined } {
     const state = this.#interactions.get(id);
     if (!state || state.payload['token'] !== token) throw new HttpProblem(404, { message: 'Unknown interaction', code: 10062 });
     if (state.acknowledged) throw new HttpProblem(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
@@ -864,21 +952,7 @@ export class DiscordEmulator {
     if (message) state.originalId = message.id;
     if (data && RESPONSE_TYPES_WITH_MESSAGE.has(type)) this.sentMessages.push({ route: 'callback', interactionId: id, body: data });
     this.callbacks.push({ interactionId: id, token, type, data, latencyMs });
-    if (query.get('with_response') === 'true') {
-      sendJson(response, 200, {
-        interaction: {
-          id,
-          type: state.payload['type'],
-          activity_instance_id: null,
-          response_message_id: message?.id ?? null,
-          response_message_loading: type === InteractionResponseType.DeferredChannelMessageWithSource,
-          response_message_ephemeral: Boolean((message?.flags ?? 0) & MessageFlags.Ephemeral),
-        },
-        ...(message ? { resource: { type, message } } : {}),
-      });
-    } else {
-      sendEmpty(response);
-    }
+    return { state, type, message };
   }
 
   #followup(applicationId: string, token: string, body: unknown): APIMessage {

@@ -1,0 +1,38 @@
+import { DiscordjsErrorCodes } from 'discord.js';
+import { ConfigError } from '../config/env.js';
+import { CorpusError } from '../corpus/errors.js';
+import { oneLine, type Logger } from './log.js';
+
+/** One line for the person starting the bot: what is wrong and what to do, never the token. */
+export function describeStartupError(error: unknown): string {
+  if (error instanceof ConfigError) return oneLine(error);
+  if (error instanceof CorpusError) return error.message;
+  const code = (error as { code?: unknown }).code;
+  if (code === DiscordjsErrorCodes.TokenInvalid) {
+    return 'discord: the token was refused: copy it again from the Developer Portal (your application, Bot page, Reset Token) into .env';
+  }
+  return `incident-desk: could not start: ${oneLine(error)}`;
+}
+
+/**
+ * Stops on SIGINT or SIGTERM (`stop`, then exit 0, as a process manager expects), and logs a stray rejection (a
+ * Discord call nobody awaited) instead of letting it take the process down.
+ */
+export function stopOnSignals(stop: () => Promise<unknown>, logger: Logger, doing = 'stopping'): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`incident-desk: ${signal} received, ${doing}`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`incident-desk: error while ${doing}: ${oneLine(error)}`, error);
+        process.exit(0);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  process.on('unhandledRejection', (reason) => logger.error(`incident-desk: unhandled rejection: ${oneLine(reason)}`, reason));
+}
