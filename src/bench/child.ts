@@ -5,8 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { measureInteractions, type InteractionJob } from './interaction.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
+import { measureFleet, measureModes, type FleetJob, type ModesJob } from './scale.js';
 
-export type ChildJob = ({ readonly kind: 'corpus' } & CorpusJob) | ({ readonly kind: 'interaction' } & InteractionJob);
+export type ChildJob =
+  | ({ readonly kind: 'corpus' } & CorpusJob)
+  | ({ readonly kind: 'interaction' } & InteractionJob)
+  | ({ readonly kind: 'modes' } & ModesJob)
+  | ({ readonly kind: 'fleet' } & FleetJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -14,5 +19,12 @@ if (!process.send || jobFile === undefined) {
   process.exit(2);
 }
 const job = JSON.parse(await readFile(jobFile, 'utf8')) as ChildJob;
-const figures = job.kind === 'corpus' ? await measureCorpus(job) : await measureInteractions(job);
+const figures =
+  job.kind === 'corpus'
+    ? await measureCorpus(job)
+    : job.kind === 'interaction'
+      ? await measureInteractions(job)
+      : job.kind === 'modes'
+        ? await measureModes(job)
+        : await measureFleet(job);
 process.send({ figures }, () => process.exit(0));

@@ -15,11 +15,12 @@ import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
+import type { FleetFigures, ModesFigures } from './scale.js';
 import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'modes', 'fleet'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -59,6 +60,8 @@ const SIZES = args.smoke
       coldRuns: 1,
       interactions: 5,
       interactionWarmup: 2,
+      fleetProcesses: 2,
+      fleetReloads: 1,
     }
   : args.quick
     ? {
@@ -72,6 +75,8 @@ const SIZES = args.smoke
         coldRuns: 4,
         interactions: 100,
         interactionWarmup: 20,
+        fleetProcesses: 4,
+        fleetReloads: 2,
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -86,6 +91,8 @@ const SIZES = args.smoke
         coldRuns: 8,
         interactions: 600,
         interactionWarmup: 50,
+        fleetProcesses: 4,
+        fleetReloads: 5,
       };
 
 const progress = (line: string): void => {
@@ -144,6 +151,8 @@ async function main(): Promise<void> {
   const corpora: CorpusFigures[] = [];
   let coldStart: BenchResults['coldStart'];
   let interaction: InteractionFigures | undefined;
+  let modes: ModesFigures | undefined;
+  let fleet: FleetFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -204,6 +213,22 @@ async function main(): Promise<void> {
         warmup: SIZES.interactionWarmup,
       });
     }
+    if (only.has('modes')) {
+      progress(`HTTP interactions mode: ${SIZES.interactions} /ask each through HTTP and through the gateway, alternating`);
+      modes = await runChild<ModesFigures>(work, {
+        kind: 'modes',
+        corpusDir: bundledDir,
+        questions: devQuestions,
+        count: SIZES.interactions,
+        warmup: SIZES.interactionWarmup,
+      });
+    }
+    if (only.has('fleet')) {
+      progress(`reload across ${SIZES.fleetProcesses} HTTP replicas sharing a reload folder, ${SIZES.fleetReloads} reload(s)`);
+      const fleetDir = path.join(work, 'fleet');
+      await copyCorpusFolder(path.join(ROOT, 'corpus'), fleetDir);
+      fleet = await runChild<FleetFigures>(work, { kind: 'fleet', corpusDir: fleetDir, processes: SIZES.fleetProcesses, reloads: SIZES.fleetReloads });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -217,7 +242,9 @@ async function main(): Promise<void> {
     corpora,
     coldStart,
     interaction,
-    targets: evaluateTargets(corpora, coldStart, interaction),
+    modes,
+    fleet,
+    targets: evaluateTargets(corpora, coldStart, interaction, modes, fleet),
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

@@ -8,7 +8,7 @@
  */
 import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ApplicationCommandOptionType,
@@ -259,6 +259,8 @@ export class DiscordEmulator {
   readonly #responseWindowMs: number;
   #endpoint: InteractionsEndpoint | undefined;
   #endpointTurn = 0;
+  /** Keeps connections to the endpoint open between interactions, as Discord's own HTTP client would. */
+  readonly #endpointAgent = new Agent({ keepAlive: true });
   readonly #shardCount: number;
   readonly #maxConcurrency: number;
   /** Each guild's text channel, by guild id. */
@@ -530,26 +532,36 @@ export class DiscordEmulator {
     const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const id = String(payload['id']);
-    void fetch(url, {
+    const request = httpRequest(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Signature-Ed25519': signInteraction(privateKey, timestamp, body), 'X-Signature-Timestamp': timestamp },
-      body,
-    })
-      .then(async (response) => {
-        const text = await response.text();
+      agent: this.#endpointAgent,
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Signature-Ed25519': signInteraction(privateKey, timestamp, body),
+        'X-Signature-Timestamp': timestamp,
+      },
+    });
+    const record = (status: number, answer: unknown, problem?: string): void => {
+      this.endpointResponses.push({ interactionId: id, url, status, body: answer, problem });
+      this.#events.emit('change');
+    };
+    request.on('response', (response) => {
+      void readBody(response).then((text) => {
         const answer: unknown = text === '' ? undefined : JSON.parse(text);
         let problem: string | undefined;
-        if (response.status === 200) {
+        if (response.statusCode === 200) {
           try {
             this.#acceptCallback(id, String(payload['token']), answer);
           } catch (error) {
             problem = error instanceof HttpProblem ? JSON.stringify(error.body) : String(error);
           }
         }
-        this.endpointResponses.push({ interactionId: id, url, status: response.status, body: answer, problem });
-      })
-      .catch((error: unknown) => this.endpointResponses.push({ interactionId: id, url, status: 0, body: undefined, problem: String(error) }))
-      .finally(() => this.#events.emit('change'));
+        record(response.statusCode ?? 0, answer, problem);
+      });
+    });
+    request.on('error', (error) => record(0, undefined, String(error)));
+    request.end(body);
   }
 
   #interactionBase(id: string, token: string, actor: Actor): Record<string, unknown> {
@@ -622,6 +634,7 @@ export class DiscordEmulator {
 
   /** Closes the gateway and HTTP server and every open connection. */
   async close(): Promise<void> {
+    this.#endpointAgent.destroy();
     for (const client of this.#gateway.clients) client.terminate();
     this.#gateway.close();
     this.#server.closeAllConnections();
