@@ -1,7 +1,21 @@
 import { DiscordjsErrorCodes } from 'discord.js';
-import { ConfigError } from '../config/env.js';
+import { commands } from '../../commands/index.js';
+import { ConfigError, type Config } from '../config/env.js';
+import type { Peers } from '../fleet/peers.js';
 import { CorpusError } from '../corpus/errors.js';
+import type { ServeSettings } from './bot.js';
 import { oneLine, type Logger } from './log.js';
+
+/** What every entry point serves, from the environment: every command, with `peers` to pass reloads on to. */
+export function serveSettings(config: Config, peers: Peers | undefined): ServeSettings {
+  return {
+    apiBase: config.DISCORD_API_BASE,
+    moderatorRoleIds: config.MODERATOR_ROLE_IDS,
+    askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
+    commands,
+    peers,
+  };
+}
 
 /** One line for the person starting the bot: what is wrong and what to do, never the token. */
 export function describeStartupError(error: unknown): string {

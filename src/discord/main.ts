@@ -1,5 +1,4 @@
 import 'dotenv/config';
-import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
 import { describeProcess } from '../fleet/peers.js';
@@ -8,7 +7,7 @@ import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger } from './log.js';
 import { gatewayRole, gatewaySharding, releaseShardCount } from './sharding.js';
-import { describeStartupError, stopOnSignals } from './lifecycle.js';
+import { describeStartupError, serveSettings, stopOnSignals } from './lifecycle.js';
 
 /**
  * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
@@ -30,12 +29,8 @@ async function main(): Promise<void> {
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
-      apiBase: config.DISCORD_API_BASE,
-      moderatorRoleIds: config.MODERATOR_ROLE_IDS,
-      askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
-      commands,
+      ...serveSettings(config, peers),
       sharding,
-      peers,
       label,
     },
     library,

@@ -14,12 +14,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DefaultRestOptions, Events, InteractionResponseType, InteractionType, type ResponseLike } from 'discord.js';
-import type { Command } from '../commands/command.js';
+import { routerFor, type ServeSettings } from '../discord/bot.js';
 import { createClient } from '../discord/client.js';
-import { Cooldown } from '../discord/cooldown.js';
 import { oneLine, type Logger } from '../discord/log.js';
-import { createRouter } from '../discord/router.js';
-import type { Peers } from '../fleet/peers.js';
 import type { Library } from '../library/library.js';
 import { signatureCheck } from './signature.js';
 
@@ -45,15 +42,10 @@ export const DEFAULT_INTERACTIONS_SERVER_OPTIONS: InteractionsServerOptions = {
   answerTimeoutMs: 3_000,
 };
 
-export interface InteractionsServerSettings {
+/** `apiBase` is where the webhook calls after a deferral go. */
+export interface InteractionsServerSettings extends ServeSettings {
   /** `DISCORD_PUBLIC_KEY`: the application's Ed25519 public key, 64 hex digits. */
   readonly publicKey: string;
-  /** `DISCORD_API_BASE`, for the webhook calls after a deferral. */
-  readonly apiBase?: string | undefined;
-  readonly moderatorRoleIds: readonly string[];
-  readonly askCooldownSeconds: number;
-  readonly commands: readonly Command[];
-  readonly peers?: Peers | undefined;
   readonly options?: Partial<InteractionsServerOptions> | undefined;
 }
 
@@ -92,14 +84,7 @@ export async function startInteractionsServer(
     return Promise.resolve(new Response(null, { status: 204 }));
   };
   const client = createClient({ apiBase: settings.apiBase, makeRequest });
-  const route = createRouter({
-    library,
-    commands: settings.commands,
-    moderatorRoleIds: settings.moderatorRoleIds,
-    askCooldown: new Cooldown(settings.askCooldownSeconds),
-    logger,
-    peers: settings.peers,
-  });
+  const route = routerFor(settings, library, logger);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
 
   const server: Server = createServer((request, response) => {

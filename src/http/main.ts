@@ -1,8 +1,7 @@
 import 'dotenv/config';
-import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { consoleLogger as logger } from '../discord/log.js';
-import { describeStartupError, stopOnSignals } from '../discord/lifecycle.js';
+import { describeStartupError, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
 import { releaseShardCount } from '../discord/sharding.js';
 import { describeProcess } from '../fleet/peers.js';
 import { SyncFolder } from '../fleet/sync-folder.js';
@@ -29,11 +28,7 @@ async function main(): Promise<void> {
   const server = await startInteractionsServer(
     {
       publicKey: config.DISCORD_PUBLIC_KEY,
-      apiBase: config.DISCORD_API_BASE,
-      moderatorRoleIds: config.MODERATOR_ROLE_IDS,
-      askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
-      commands,
-      peers,
+      ...serveSettings(config, peers),
       options: {
         port: config.HTTP_PORT ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.port,
         host: config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host,
