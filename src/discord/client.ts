@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, type RESTOptions } from 'discord.js';
+import { Client, GatewayIntentBits, Options, type RESTOptions } from 'discord.js';
 import type { GatewaySharding } from './sharding.js';
 
 /** How to reach Discord. */
@@ -9,6 +9,11 @@ export interface ClientSettings {
   readonly sharding?: GatewaySharding | undefined;
   /** Performs the REST calls instead of @discordjs/rest's default (HTTP mode answers some of them itself). */
   readonly makeRequest?: RESTOptions['makeRequest'] | undefined;
+  /**
+   * Keep no users in memory. HTTP mode never hears of users leaving, so its cache would grow by every member
+   * who ever used the bot.
+   */
+  readonly cacheUsers?: boolean | undefined;
 }
 
 /**
@@ -19,6 +24,7 @@ export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    ...(settings.cacheUsers === false ? { makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, UserManager: 0 }) } : {}),
     // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
     rest: {
       ...(settings.apiBase === undefined ? {} : { api: settings.apiBase }),

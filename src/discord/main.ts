@@ -6,7 +6,7 @@ import { SyncFolder } from '../fleet/sync-folder.js';
 import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger } from './log.js';
-import { gatewayRole, gatewaySharding, releaseShardCount } from './sharding.js';
+import { gatewayRole, gatewaySharding, isShardingManagerChild, releaseShardCount } from './sharding.js';
 import { describeStartupError, serveSettings, stopOnSignals } from './lifecycle.js';
 
 /**
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   );
 
   stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]), logger, 'disconnecting');
+  // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.
+  if (isShardingManagerChild(process.env)) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 main().catch((error: unknown) => {

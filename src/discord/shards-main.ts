@@ -50,21 +50,25 @@ async function main(): Promise<void> {
     shard.on('spawn', () => logger.info(`shards: shard ${shard.id} of ${totalShards} started (pid ${shard.process?.pid ?? '?'})`));
     shard.on('death', () => logger.error(`shards: shard ${shard.id} exited; ${manager.respawn ? 'respawning it' : 'not respawning'}`));
   });
-  stopOnSignals(
-    () =>
-      Promise.all(
-        [...manager.shards.values()].map((shard) => {
-          const child = shard.process;
-          // kill() sends SIGTERM, which each shard answers by disconnecting; waited for so none outlives the manager.
-          shard.kill();
-          return child && child.exitCode === null ? once(child, 'exit') : Promise.resolve();
-        }),
-      ),
-    logger,
-  );
+  const stopShards = (): Promise<unknown> =>
+    Promise.all(
+      [...manager.shards.values()].map((shard) => {
+        const child = shard.process;
+        // kill() sends SIGTERM, which each shard answers by disconnecting; waited for so none outlives the manager.
+        shard.kill();
+        return child && child.exitCode === null ? once(child, 'exit') : Promise.resolve();
+      }),
+    );
+  stopOnSignals(stopShards, logger);
   const ids = Array.isArray(shards) ? shards : Array.from({ length: totalShards }, (_, id) => id);
   logger.info(`shards: starting shard(s) ${ids.join(', ')} of ${totalShards}`);
-  await manager.spawn({ amount: totalShards, delay: Math.ceil(IDENTIFY_WINDOW_MS / advice.maxConcurrency), timeout: SHARD_READY_TIMEOUT_MS });
+  try {
+    await manager.spawn({ amount: totalShards, delay: Math.ceil(IDENTIFY_WINDOW_MS / advice.maxConcurrency), timeout: SHARD_READY_TIMEOUT_MS });
+  } catch (error) {
+    // A shard that never became ready stops the start; the ones already logged in must not stay on unmanaged.
+    await stopShards();
+    throw new Error(`shards: ${(error as Error).message}`, { cause: error });
+  }
   logger.info(`shards: all ${ids.length} shard(s) ready`);
 }
 

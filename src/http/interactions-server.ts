@@ -83,7 +83,7 @@ export async function startInteractionsServer(
     answer(init.body);
     return Promise.resolve(new Response(null, { status: 204 }));
   };
-  const client = createClient({ apiBase: settings.apiBase, makeRequest });
+  const client = createClient({ apiBase: settings.apiBase, makeRequest, cacheUsers: false });
   const route = routerFor(settings, library, logger);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
 

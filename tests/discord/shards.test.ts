@@ -22,10 +22,10 @@ async function reloadThroughFirstGuild(emulator: DiscordEmulator, corpus: Awaite
   const version = /corpus version `(\w+)`/.exec(report.description!)![1];
   // The other shard answers from the new article at once: the reply came after every process had reloaded.
   const asked = emulator.chatInput('ask', { question: FLOOD_QUESTION }, { guildId: second });
-  expect(embedOf(await emulator.waitForReply(asked.id)).description).toContain('`flood-report#p2`');
+  expect(embedOf(await emulator.waitForReply(asked.id, 10_000)).description).toContain('`flood-report#p2`');
   for (const guildId of [first, second]) {
     const help = emulator.chatInput('help', {}, { guildId });
-    expect(embedOf(await emulator.waitForReply(help.id)).footer?.text).toBe(`Corpus version ${version}`);
+    expect(embedOf(await emulator.waitForReply(help.id, 10_000)).footer?.text).toBe(`Corpus version ${version}`);
   }
 }
 
