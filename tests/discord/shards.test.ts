@@ -6,8 +6,9 @@ import { childEnv } from '../support/child-env.js';
 import { DiscordEmulator, MANAGE_GUILD, shardOf } from '../support/discord-emulator.js';
 import { embedOf } from '../support/messages.js';
 import { makeTempDir, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
-import { BOT_MAIN, Child, TSX } from '../reliability/support/processes.js';
+import { BOT_MAIN, Child } from '../reliability/support/processes.js';
 
+// Run by node itself, not the tsx command, so that a signal (SIGKILL too) reaches the manager and no shard outlives a test.
 const SHARDS_MAIN = path.resolve(import.meta.dirname, '../../src/discord/shards-main.ts');
 const FLOOD_QUESTION = 'How many families were evacuated?';
 
@@ -38,7 +39,7 @@ describe('npm run start:sharded: two shards under discord.js ShardingManager', (
     // Two shards recommended (SHARD_COUNT unset means auto), and a guild on each.
     emulator = await DiscordEmulator.start({ commands: commands.map((command) => command.definition), shards: 2, maxConcurrency: 16 });
     corpus = await copyCorpus();
-    manager = new Child(TSX, [SHARDS_MAIN], {
+    manager = new Child(process.execPath, ['--import', 'tsx', SHARDS_MAIN], {
       env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase, CORPUS_DIR: corpus.dir }),
     });
     await manager.waitFor(/shards: all 2 shard\(s\) ready/, 90_000);
@@ -91,7 +92,7 @@ describe('npm start with SHARD_IDS and SHARD_COUNT: one shard per host, sharing 
     const sync = await makeTempDir();
     hosts = [0, 1].map(
       (shard) =>
-        new Child(TSX, [BOT_MAIN], {
+        new Child(process.execPath, ['--import', 'tsx', BOT_MAIN], {
           env: childEnv({
             DISCORD_TOKEN: emulator.token,
             DISCORD_API_BASE: emulator.apiBase,
@@ -120,4 +121,32 @@ describe('npm start with SHARD_IDS and SHARD_COUNT: one shard per host, sharing 
     expect(identified.sort()).toEqual([[0, 2], [1, 2]]);
     await reloadThroughFirstGuild(emulator, corpus);
   });
+});
+
+describe('npm run start:sharded when the manager itself dies', () => {
+  it('stops its shards rather than leave them serving unmanaged', async () => {
+    const emulator = await DiscordEmulator.start({ commands: commands.map((command) => command.definition) });
+    const manager = new Child(process.execPath, ['--import', 'tsx', SHARDS_MAIN], {
+      env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase, SHARD_COUNT: '1' }),
+    });
+    try {
+      await manager.waitFor(/shards: all 1 shard\(s\) ready/, 60_000);
+      const pid = Number(/shards: shard 0 of 1 started \(pid (\d+)\)/.exec(manager.stdout)![1]);
+      manager.process.kill('SIGKILL');
+      await manager.finished;
+      const alive = (): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await expect.poll(alive, { timeout: 15_000, interval: 200 }).toBe(false);
+      expect(emulator.connected).toBe(false);
+    } finally {
+      await manager.stop();
+      await emulator.close();
+    }
+  }, 90_000);
 });

@@ -8,7 +8,7 @@ import { childEnv } from '../support/child-env.js';
 import { DiscordEmulator, MANAGE_GUILD, signInteraction, type DispatchedInteraction } from '../support/discord-emulator.js';
 import { embedOf } from '../support/messages.js';
 import { makeTempDir, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
-import { Child, TSX } from '../reliability/support/processes.js';
+import { Child } from '../reliability/support/processes.js';
 
 const HTTP_MAIN = path.resolve(import.meta.dirname, '../../src/http/main.ts');
 
@@ -22,9 +22,9 @@ function keyPair(): { privateKey: KeyObject; publicKeyHex: string } {
 const discord = keyPair();
 const intruder = keyPair();
 
-/** `npm run start:http` as a real process on a free loopback port; resolves with its endpoint URL. */
+/** `npm run start:http` as a real process (node itself, so signals reach it) on a free loopback port; resolves with its endpoint URL. */
 async function startReplica(env: Record<string, string>): Promise<{ child: Child; url: string }> {
-  const child = new Child(TSX, [HTTP_MAIN], { env: childEnv({ HTTP_PORT: '0', DISCORD_PUBLIC_KEY: discord.publicKeyHex, ...env }) });
+  const child = new Child(process.execPath, ['--import', 'tsx', HTTP_MAIN], { env: childEnv({ HTTP_PORT: '0', DISCORD_PUBLIC_KEY: discord.publicKeyHex, ...env }) });
   await child.waitFor(/serving interactions on http:\/\/127\.0\.0\.1:\d+\/interactions/, 60_000);
   const port = /127\.0\.0\.1:(\d+)\/interactions/.exec(child.stdout)![1]!;
   return { child, url: `http://127.0.0.1:${port}/interactions` };
