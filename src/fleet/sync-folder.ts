@@ -91,6 +91,15 @@ export class SyncFolder implements Peers {
   }
 
   async reload(version: string): Promise<readonly PeerReport[]> {
+    try {
+      return await this.requestReload(version);
+    } catch (error) {
+      // The folder gone or unwritable: the moderator hears it, the reload here stands.
+      return [{ process: `the processes sharing ${this.directory}`, ok: false, problem: `not reached: reload-sync: ${(error as Error).message}` }];
+    }
+  }
+
+  private async requestReload(version: string): Promise<readonly PeerReport[]> {
     const request: Request = { id: randomBytes(8).toString('hex'), version, from: this.memberId, at: Date.now() };
     this.lastSeen = request.id;
     this.answered = { request: request.id, ok: true, version, at: request.at };

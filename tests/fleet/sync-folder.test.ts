@@ -1,4 +1,4 @@
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { corpusVersion } from '../../src/library/corpus-version.js';
@@ -102,5 +102,15 @@ describe('SyncFolder', () => {
     expect((await reloadFrom(a)).peers).toHaveLength(1);
     await b.folder.leave();
     expect((await reloadFrom(a)).peers).toEqual([]);
+  });
+
+  it('tells the moderator when the folder itself cannot be used, instead of failing the reload', async () => {
+    const sync = await makeTempDir();
+    const a = await member(sync, await copyBundledCorpus(), 'a');
+    await rm(sync, { recursive: true, force: true });
+
+    const { peers } = await reloadFrom(a);
+
+    expect(peers).toEqual([{ process: `the processes sharing ${sync}`, ok: false, problem: expect.stringMatching(/^not reached: reload-sync: ENOENT/) }]);
   });
 });
