@@ -1,9 +1,10 @@
 import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { Command } from '../src/commands/command.js';
+import { corpusVersion } from '../src/library/corpus-version.js';
 import { overviewOf } from '../src/library/overview.js';
 
-/** `/help`: what the corpus covers (documents, passages) and questions to try. */
+/** `/help`: what the corpus covers (documents, passages), questions to try, and the corpus version served. */
 export const help: Command<Record<string, never>> = {
   name: 'help',
   definition: {
@@ -14,7 +15,8 @@ export const help: Command<Record<string, never>> = {
   },
   options: z.object({}).strip(),
   moderatorOnly: false,
-  execute(_options, { library }) {
-    return { kind: 'help', overview: overviewOf(library.current.engine), private: true };
+  async execute(_options, { library }) {
+    const { engine } = library.current;
+    return { kind: 'help', overview: { ...overviewOf(engine), version: await corpusVersion(engine.corpus) }, private: true };
   },
 };

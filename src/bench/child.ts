@@ -6,11 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { measureInteractions, type InteractionJob } from './interaction.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
 import { measureSemantic, type SemanticJob } from './measure-semantic.js';
+import { measureFleet, measureModes, type FleetJob, type ModesJob } from './scale.js';
 
 export type ChildJob =
   | ({ readonly kind: 'corpus' } & CorpusJob)
   | ({ readonly kind: 'interaction' } & InteractionJob)
-  | ({ readonly kind: 'semantic' } & SemanticJob);
+  | ({ readonly kind: 'semantic' } & SemanticJob)
+  | ({ readonly kind: 'modes' } & ModesJob)
+  | ({ readonly kind: 'fleet' } & FleetJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -18,5 +21,14 @@ if (!process.send || jobFile === undefined) {
   process.exit(2);
 }
 const job = JSON.parse(await readFile(jobFile, 'utf8')) as ChildJob;
-const figures = job.kind === 'corpus' ? await measureCorpus(job) : job.kind === 'semantic' ? await measureSemantic(job) : await measureInteractions(job);
+const figures =
+  job.kind === 'corpus'
+    ? await measureCorpus(job)
+    : job.kind === 'interaction'
+      ? await measureInteractions(job)
+      : job.kind === 'semantic'
+        ? await measureSemantic(job)
+        : job.kind === 'modes'
+          ? await measureModes(job)
+          : await measureFleet(job);
 process.send({ figures }, () => process.exit(0));

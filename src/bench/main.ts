@@ -16,11 +16,12 @@ import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions,
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
+import type { FleetFigures, ModesFigures } from './scale.js';
 import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -61,6 +62,8 @@ const SIZES = args.smoke
       interactions: 5,
       interactionWarmup: 2,
       semanticQueries: 10,
+      fleetProcesses: 2,
+      fleetReloads: 1,
     }
   : args.quick
     ? {
@@ -75,6 +78,8 @@ const SIZES = args.smoke
         interactions: 100,
         interactionWarmup: 20,
         semanticQueries: 200,
+        fleetProcesses: 4,
+        fleetReloads: 2,
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -90,6 +95,8 @@ const SIZES = args.smoke
         interactions: 600,
         interactionWarmup: 50,
         semanticQueries: 600,
+        fleetProcesses: 4,
+        fleetReloads: 5,
       };
 
 const progress = (line: string): void => {
@@ -149,6 +156,8 @@ async function main(): Promise<void> {
   let coldStart: BenchResults['coldStart'];
   let interaction: InteractionFigures | undefined;
   const semantic: SemanticFigures[] = [];
+  let modes: ModesFigures | undefined;
+  let fleet: FleetFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -230,6 +239,22 @@ async function main(): Promise<void> {
         warmup: SIZES.interactionWarmup,
       });
     }
+    if (only.has('modes')) {
+      progress(`HTTP interactions mode: ${SIZES.interactions} /ask each through HTTP and through the gateway, alternating`);
+      modes = await runChild<ModesFigures>(work, {
+        kind: 'modes',
+        corpusDir: bundledDir,
+        questions: devQuestions,
+        count: SIZES.interactions,
+        warmup: SIZES.interactionWarmup,
+      });
+    }
+    if (only.has('fleet')) {
+      progress(`reload across ${SIZES.fleetProcesses} HTTP replicas sharing a reload folder, ${SIZES.fleetReloads} reload(s)`);
+      const fleetDir = path.join(work, 'fleet');
+      await copyCorpusFolder(path.join(ROOT, 'corpus'), fleetDir);
+      fleet = await runChild<FleetFigures>(work, { kind: 'fleet', corpusDir: fleetDir, processes: SIZES.fleetProcesses, reloads: SIZES.fleetReloads });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -244,7 +269,9 @@ async function main(): Promise<void> {
     coldStart,
     interaction,
     semantic,
-    targets: [...evaluateTargets(corpora, coldStart, interaction), ...semanticTargets(semantic, coldStart)],
+    modes,
+    fleet,
+    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet), ...semanticTargets(semantic, coldStart)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

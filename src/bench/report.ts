@@ -2,6 +2,7 @@ import type { ColdStartFigures } from './cold-start.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import type { SemanticFigures } from './measure-semantic.js';
+import type { FleetFigures, ModesFigures } from './scale.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -28,6 +29,8 @@ export interface BenchResults {
   readonly coldStart?: ColdStartFigures | undefined;
   readonly interaction?: InteractionFigures | undefined;
   readonly semantic?: readonly SemanticFigures[] | undefined;
+  readonly modes?: ModesFigures | undefined;
+  readonly fleet?: FleetFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -41,6 +44,8 @@ export function evaluateTargets(
   corpora: readonly CorpusFigures[],
   coldStart: ColdStartFigures | undefined,
   interaction: InteractionFigures | undefined,
+  modes?: ModesFigures,
+  fleet?: FleetFigures,
 ): Target[] {
   const squad = corpora.find((c) => c.label === 'squad');
   const generated = corpora.find((c) => c.label === 'generated');
@@ -84,6 +89,20 @@ export function evaluateTargets(
     measured: interaction ? `${fmt(interaction.p99Ratio)} (${fmt(interaction.ask.p99)} / ${fmt(interaction.trivial.p99)} ms)` : 'not measured',
     pass: interaction ? interaction.p99Ratio <= 1.5 : undefined,
   });
+  targets.push({
+    figure: 'HTTP mode /ask p99 / gateway mode /ask p99',
+    target: '<= 1.2',
+    measured: modes ? `${fmt(modes.p99Ratio)} (${fmt(modes.http.p99)} / ${fmt(modes.gateway.p99)} ms)` : 'not measured',
+    pass: modes ? modes.p99Ratio <= 1.2 : undefined,
+  });
+  targets.push({
+    figure: 'reload served by every process of four, after the moderator\'s reply',
+    target: '<= 5 s',
+    measured: fleet
+      ? `${fmt(fleet.lastServedAfterReplyMs / 1000)} s at the latest over ${fleet.processes} processes${fleet.allServed ? '' : ', NOT all served'} (reply ${fmt(fleet.replyMs.p50, 0)} ms p50)`
+      : 'not measured',
+    pass: fleet ? fleet.processes >= 4 && fleet.allServed && fleet.lastServedAfterReplyMs <= 5000 : undefined,
+  });
   return targets;
 }
 
@@ -101,7 +120,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 
 /** The results as Markdown tables, for people and for the README. */
 export function renderTables(results: BenchResults): string {
-  const { corpora, coldStart, interaction, machine } = results;
+  const { corpora, coldStart, interaction, modes, fleet, machine } = results;
   const out: string[] = [];
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
@@ -153,6 +172,19 @@ export function renderTables(results: BenchResults): string {
       fmt(interaction.p50Ratio),
     ]);
     other.push(['interaction p99 ms, /ask vs trivial', fmt(interaction.ask.p99), fmt(interaction.trivial.p99), fmt(interaction.p99Ratio)]);
+  }
+  if (modes) {
+    other.push([`/ask p50 ms, HTTP mode vs gateway (${modes.count} each)`, fmt(modes.http.p50), fmt(modes.gateway.p50), fmt(modes.p50Ratio)]);
+    other.push(['/ask p99 ms, HTTP mode vs gateway', fmt(modes.http.p99), fmt(modes.gateway.p99), fmt(modes.p99Ratio)]);
+  }
+  if (fleet) {
+    other.push([
+      `/reload to reply p50 ms, ${fleet.processes} processes vs one Library.reload (${fleet.reloads} each)`,
+      fmt(fleet.replyMs.p50, 0),
+      fmt(fleet.singleReloadMs.p50, 0),
+      fmt(fleet.replyRatio),
+    ]);
+    other.push(['  every process seen serving it, ms after the reply (latest)', fmt(fleet.lastServedAfterReplyMs, 0), '', '']);
   }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
   if (results.semantic && results.semantic.length > 0) {

@@ -4,6 +4,7 @@ import type { Answer, PassageView } from '../answer/types.js';
 import type { Library } from '../library/library.js';
 import type { ReloadOutcome } from '../library/reload-report.js';
 import type { CorpusOverview } from '../library/overview.js';
+import type { FleetReload, Peers } from '../fleet/peers.js';
 
 /** Option values as a transport hands them over: by option name, before validation. */
 export type RawOptions = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -17,6 +18,8 @@ export interface Invoker {
 export interface CommandContext {
   readonly library: Library;
   readonly invoker: Invoker;
+  /** The other processes serving this bot, when there are any: a reload reaches them too. */
+  readonly peers?: Peers | undefined;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface CommandContext {
 export type Reply =
   | { readonly kind: 'answer'; readonly answer: Answer; readonly private: boolean }
   | { readonly kind: 'passage'; readonly view: PassageView; readonly private: boolean }
-  | { readonly kind: 'reload'; readonly outcome: ReloadOutcome; readonly private: boolean }
+  | { readonly kind: 'reload'; readonly outcome: ReloadOutcome; readonly fleet?: FleetReload | undefined; readonly private: boolean }
   | { readonly kind: 'help'; readonly overview: CorpusOverview; readonly private: boolean }
   | { readonly kind: 'notice'; readonly tone: NoticeTone; readonly text: string; readonly private: boolean };
 

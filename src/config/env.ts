@@ -33,6 +33,23 @@ export const envSchema = z.object({
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   ),
+  // Running at scale (docs/scaling.md).
+  SHARD_COUNT: z.preprocess(
+    emptyAsUndefined,
+    z.union([z.literal('auto'), z.coerce.number().int().min(1).max(10_000)], { error: 'must be "auto" or a whole number from 1' }).optional(),
+  ),
+  SHARD_IDS: z.preprocess(
+    (value) => (typeof value === 'string' ? (value.trim() === '' ? undefined : value.split(',').map((id) => id.trim())) : value),
+    z.array(z.coerce.number().int().min(0, 'must be shard numbers from 0, comma-separated')).min(1).optional(),
+  ),
+  HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65_535).optional()),
+  HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().optional()),
+  // The application's Ed25519 public key, as the Developer Portal shows it: 64 hex digits. Never logged.
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the Public Key (Developer Portal, General Information)').optional(),
+  ),
+  RELOAD_SYNC_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
 
 export type Config = z.infer<typeof envSchema>;

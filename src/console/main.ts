@@ -5,8 +5,9 @@ import type { CommandContext, Invoker } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
-import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
-import { describeMode, semanticFromConfig } from '../semantic/semantic-search.js';
+import { Library } from '../library/library.js';
+import { describeMode } from '../semantic/semantic-search.js';
+import { libraryOptionsFromConfig } from '../library/from-config.js';
 import { toJsonLine } from './json-lines.js';
 import { parseLine } from './parse-line.js';
 import { ANSI, PLAIN, renderText } from './render.js';
@@ -24,12 +25,7 @@ async function main(): Promise<number> {
     throw error;
   });
   const config = parseConfig(process.env);
-  const semantic = semanticFromConfig(config, (line) => console.error(line));
-  const library = await Library.load(config.CORPUS_DIR, {
-    ...DEFAULT_LIBRARY_OPTIONS,
-    corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
-    semantic,
-  });
+  const library = await Library.load(config.CORPUS_DIR, libraryOptionsFromConfig(config, (line) => console.error(line)));
   // The console answers one person, who can wait the second the model takes: every answer then uses it.
   await library.current.engine.vectorsSettled;
   const context: CommandContext = { library, invoker: CONSOLE_USER };

@@ -1,19 +1,47 @@
 import { once } from 'node:events';
 import { Events, type Client } from 'discord.js';
 import type { Command } from '../commands/command.js';
+import { describeProcess, PEER_ANSWER_TIMEOUT_MS, type Peers } from '../fleet/peers.js';
+import { shardPeers } from '../fleet/shard-peers.js';
 import type { Library } from '../library/library.js';
 import { createClient } from './client.js';
 import { Cooldown } from './cooldown.js';
 import { oneLine, type Logger } from './log.js';
 import { createRouter } from './router.js';
+import type { GatewaySharding } from './sharding.js';
 
-export interface BotSettings {
-  readonly token: string;
+/** What serving the commands takes, whichever way interactions arrive (gateway, or HTTP: `startInteractionsServer`). */
+export interface ServeSettings {
   /** `DISCORD_API_BASE`: a REST root to use instead of Discord's (a proxy, or the test emulator). */
   readonly apiBase?: string | undefined;
   readonly moderatorRoleIds: readonly string[];
   readonly askCooldownSeconds: number;
   readonly commands: readonly Command[];
+  /**
+   * The other processes a `/reload` reaches. Without them, a shard of a `ShardingManager` reaches its sibling
+   * shards through discord.js's IPC.
+   */
+  readonly peers?: Peers | undefined;
+}
+
+export interface BotSettings extends ServeSettings {
+  readonly token: string;
+  /** The shards this process runs (`SHARD_IDS`, `SHARD_COUNT`). */
+  readonly sharding?: GatewaySharding | undefined;
+  /** How this process names itself to moderators (`describeProcess`). */
+  readonly label?: string | undefined;
+}
+
+/** The router both transports hand their interactions to. */
+export function routerFor(settings: ServeSettings, library: Library, logger: Logger, peers = settings.peers): ReturnType<typeof createRouter> {
+  return createRouter({
+    library,
+    commands: settings.commands,
+    moderatorRoleIds: settings.moderatorRoleIds,
+    askCooldown: new Cooldown(settings.askCooldownSeconds),
+    logger,
+    peers,
+  });
 }
 
 /** A logged-in bot. */
@@ -28,14 +56,11 @@ export interface RunningBot {
  * the login fails (a refused token, an unreachable API), after releasing the client.
  */
 export async function startBot(settings: BotSettings, library: Library, logger: Logger): Promise<RunningBot> {
-  const client = createClient({ apiBase: settings.apiBase });
-  const route = createRouter({
-    library,
-    commands: settings.commands,
-    moderatorRoleIds: settings.moderatorRoleIds,
-    askCooldown: new Cooldown(settings.askCooldownSeconds),
-    logger,
-  });
+  const client = createClient({ apiBase: settings.apiBase, sharding: settings.sharding });
+  const peers =
+    settings.peers ??
+    (client.shard ? shardPeers(client, library, settings.label ?? describeProcess(`shard ${client.shard.ids.join(', ')}`), PEER_ANSWER_TIMEOUT_MS) : undefined);
+  const route = routerFor(settings, library, logger, peers);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   // Without a listener, an 'error' event would crash the process; the client reconnects by itself.
   client.on(Events.Error, (error) => logger.error(`discord: client error: ${oneLine(error)}`, error));

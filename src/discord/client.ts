@@ -1,9 +1,19 @@
-import { Client, GatewayIntentBits } from 'discord.js';
+import { Client, GatewayIntentBits, Options, type RESTOptions } from 'discord.js';
+import type { GatewaySharding } from './sharding.js';
 
 /** How to reach Discord. */
 export interface ClientSettings {
   /** REST root without the version (e.g. `http://127.0.0.1:5555/api`); Discord's own when undefined. */
   readonly apiBase?: string | undefined;
+  /** The shards this process runs; discord.js's default (one shard, or what a `ShardingManager` says) when unset. */
+  readonly sharding?: GatewaySharding | undefined;
+  /** Performs the REST calls instead of @discordjs/rest's default (HTTP mode answers some of them itself). */
+  readonly makeRequest?: RESTOptions['makeRequest'] | undefined;
+  /**
+   * Keep no users in memory. HTTP mode never hears of users leaving, so its cache would grow by every member
+   * who ever used the bot.
+   */
+  readonly cacheUsers?: boolean | undefined;
 }
 
 /**
@@ -14,7 +24,14 @@ export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    ...(settings.cacheUsers === false ? { makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, UserManager: 0 }) } : {}),
     // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
-    ...(settings.apiBase === undefined ? {} : { rest: { api: settings.apiBase } }),
+    rest: {
+      ...(settings.apiBase === undefined ? {} : { api: settings.apiBase }),
+      ...(settings.makeRequest === undefined ? {} : { makeRequest: settings.makeRequest }),
+    },
+    // Likewise: an explicit `shards: undefined` would stop discord.js reading a ShardingManager's SHARDS.
+    ...(settings.sharding?.shards === undefined ? {} : { shards: settings.sharding.shards }),
+    ...(settings.sharding?.shardCount === undefined ? {} : { shardCount: settings.sharding.shardCount }),
   });
 }

@@ -1,71 +1,50 @@
 import 'dotenv/config';
-import { DiscordjsErrorCodes } from 'discord.js';
-import { commands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
-import { CorpusError } from '../corpus/errors.js';
-import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
-import { describeMode, semanticFromConfig } from '../semantic/semantic-search.js';
+import { Library } from '../library/library.js';
+import { describeMode } from '../semantic/semantic-search.js';
+import { libraryOptionsFromConfig } from '../library/from-config.js';
+import { describeProcess } from '../fleet/peers.js';
+import { SyncFolder } from '../fleet/sync-folder.js';
+import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
-import { consoleLogger as logger, oneLine } from './log.js';
+import { consoleLogger as logger } from './log.js';
+import { gatewayRole, gatewaySharding, isShardingManagerChild, releaseShardCount } from './sharding.js';
+import { describeStartupError, serveSettings, stopOnSignals } from './lifecycle.js';
 
-/** `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. */
+/**
+ * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
+ * `npm run start:sharded`, and one host's shards with `SHARD_IDS` and `SHARD_COUNT`.
+ */
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
   if (config.DISCORD_TOKEN === undefined) {
     throw new ConfigError('config: DISCORD_TOKEN is not set: copy the token from the Developer Portal (your application, Bot page) into .env');
   }
-  const semantic = semanticFromConfig(config, (line) => logger.info(line));
-  const library = await Library.load(config.CORPUS_DIR, {
-    ...DEFAULT_LIBRARY_OPTIONS,
-    corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
-    semantic,
-  });
+  const sharding = gatewaySharding(config, process.env);
+  releaseShardCount(process.env);
+  const library = await Library.load(config.CORPUS_DIR, libraryOptionsFromConfig(config, (line) => logger.info(line)));
   // Served lexically from the start; the log says when answers begin to use the sentence model.
   void library.current.engine.vectorsSettled.then(() => logger.info(`incident-desk: ${describeMode(library.current.engine.mode.mode, library.current.engine.mode.model)}`));
+  const label = describeProcess(gatewayRole(config, process.env));
+  const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
-      apiBase: config.DISCORD_API_BASE,
-      moderatorRoleIds: config.MODERATOR_ROLE_IDS,
-      askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
-      commands,
+      ...serveSettings(config, peers),
+      sharding,
+      label,
     },
     library,
     logger,
   );
   const { engine } = library.current;
   logger.info(
-    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory}`,
+    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`incident-desk: ${signal} received, disconnecting`);
-    bot.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`incident-desk: error while disconnecting: ${oneLine(error)}`, error);
-        process.exit(0);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-  // A stray rejection (a Discord call nobody awaited) is logged; it must not take the bot down.
-  process.on('unhandledRejection', (reason) => logger.error(`incident-desk: unhandled rejection: ${oneLine(reason)}`, reason));
-}
-
-/** One line for the person starting the bot: what is wrong and what to do, never the token. */
-function describeStartupError(error: unknown): string {
-  if (error instanceof ConfigError) return oneLine(error);
-  if (error instanceof CorpusError) return error.message;
-  const code = (error as { code?: unknown }).code;
-  if (code === DiscordjsErrorCodes.TokenInvalid) {
-    return 'discord: the token was refused: copy it again from the Developer Portal (your application, Bot page, Reset Token) into .env';
-  }
-  return `incident-desk: could not start: ${oneLine(error)}`;
+  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]), logger, 'disconnecting');
+  // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.
+  if (isShardingManagerChild(process.env)) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
 
 main().catch((error: unknown) => {

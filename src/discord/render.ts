@@ -15,6 +15,7 @@ import type { NoticeTone, Reply } from '../commands/command.js';
 import { describeProblem } from '../corpus/errors.js';
 import type { CorpusOverview } from '../library/overview.js';
 import type { ReloadOutcome } from '../library/reload-report.js';
+import type { FleetReload } from '../fleet/peers.js';
 import { moreQuotesId, passageButtonId } from './buttons.js';
 import { blockQuote, clip, escapeHighlighted, escapeInline, escapeText, fitRendered } from './markdown.js';
 
@@ -53,7 +54,7 @@ export function renderReply(reply: Reply): RenderedMessage {
     case 'passage':
       return { embeds: [passageEmbed(reply.view)], components: [], ephemeral: reply.private };
     case 'reload':
-      return { embeds: [reloadEmbed(reply.outcome)], components: [], ephemeral: reply.private };
+      return { embeds: [reloadEmbed(reply.outcome, reply.fleet)], components: [], ephemeral: reply.private };
     case 'help':
       return { embeds: [helpEmbed(reply.overview)], components: [], ephemeral: reply.private };
     case 'notice':
@@ -223,7 +224,7 @@ function passageEmbed(view: PassageView): APIEmbed {
 
 // ---------------------------------------------------------------- reload and help
 
-function reloadEmbed(outcome: ReloadOutcome): APIEmbed {
+function reloadEmbed(outcome: ReloadOutcome, fleet: FleetReload | undefined): APIEmbed {
   const joined = outcome.joined ? 'A reload was already running; this is its result.\n' : '';
   if (!outcome.ok) {
     const title = 'Reload refused: the previous corpus is still being served';
@@ -243,10 +244,25 @@ function reloadEmbed(outcome: ReloadOutcome): APIEmbed {
     ...(report.glossaryChanged ? ['**Glossary** changed'] : []),
   ];
   const summary = `${joined}Now serving ${report.documentCount} document(s), ${report.passageCount} passages (loaded in ${Math.round(report.milliseconds)} ms).`;
+  const others = fleet ? fleetLines(fleet) : { lines: [], everywhere: true };
+  const elsewhere = others.lines.length > 0 ? `\n\n${fitLines(others.lines, LIMITS.description / 2)}` : '';
   return {
-    title: 'Corpus reloaded',
-    description: `${summary}\n${lines.length === 0 ? 'Nothing changed.' : fitLines(lines.map((line) => clip(line, 1000)), LIMITS.description - summary.length - 40)}`,
-    color: COLOURS.answer,
+    title: others.everywhere ? 'Corpus reloaded' : 'Corpus reloaded here, but not in every process',
+    description: `${summary}\n${lines.length === 0 ? 'Nothing changed.' : fitLines(lines.map((line) => clip(line, 1000)), LIMITS.description - summary.length - elsewhere.length - 40)}${elsewhere}`,
+    color: others.everywhere ? COLOURS.answer : COLOURS.refusal,
+  };
+}
+
+/** What the other processes did with the reload: all in one line when they all serve it, else each one that did not. */
+function fleetLines({ version, peers }: FleetReload): { lines: string[]; everywhere: boolean } {
+  const refused = peers.filter((peer) => !peer.ok);
+  if (refused.length === 0) return { lines: [`**Every process** (${peers.length + 1} of ${peers.length + 1}) now serves corpus version \`${version}\`.`], everywhere: true };
+  return {
+    lines: [
+      `**${refused.length} of ${peers.length + 1} processes do not serve** corpus version \`${version}\`:`,
+      ...refused.map((peer) => clip(`- ${escapeInline(peer.process)}: ${escapeInline(peer.problem ?? 'did not take the reload')}`, 1000)),
+    ],
+    everywhere: false,
   };
 }
 
@@ -262,7 +278,13 @@ function helpEmbed(overview: CorpusOverview): APIEmbed {
   const list = fitLines(documents, Math.floor(room * (examples.length > 0 ? 0.6 : 1)));
   const tries = examples.length > 0 ? `\n\n**Try:**\n${fitLines(examples, room - list.length)}` : '';
   const mode = describeMode(overview.answering.mode, overview.answering.model);
-  return { title: 'Incident desk: the Bannu siege, from the articles', description: `${intro}\n${list}${tries}\n\n${commands}\n${mode}`, color: COLOURS.info };
+  return {
+    title: 'Incident desk: the Bannu siege, from the articles',
+    description: `${intro}\n${list}${tries}\n\n${commands}\n${mode}`,
+    color: COLOURS.info,
+    // Moderators compare it across shards and replicas: every process should name the same version.
+    ...(overview.version ? { footer: { text: `Corpus version ${overview.version}` } } : {}),
+  };
 }
 
 /** Joins whole lines while they fit in `max`, keeping room to say how many were left out. */

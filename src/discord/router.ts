@@ -3,6 +3,7 @@ import { MessageFlags } from 'discord.js';
 import { MAX_CHOICES, MAX_CHOICE_LENGTH, truncate } from '../commands/choices.js';
 import type { Choice, Command, CommandContext, RawOptions, Reply } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
+import type { Peers } from '../fleet/peers.js';
 import type { Library } from '../library/library.js';
 import { parseButtonId } from './buttons.js';
 import type { Cooldown } from './cooldown.js';
@@ -18,6 +19,8 @@ export interface RouterOptions {
   /** Applied to `/ask`, the command that can be spammed; the buttons and other commands are cheap. */
   readonly askCooldown: Cooldown;
   readonly logger: Logger;
+  /** The other processes serving this bot, which `/reload` passes a reload on to. */
+  readonly peers?: Peers | undefined;
 }
 
 /** What the log line says about an interaction. */
@@ -46,7 +49,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       `interaction ${name} user=${interaction.user.id} latency=${Math.round(performance.now() - started)}ms ${outcome}`;
     let name = kindOf(interaction);
     try {
-      const context: CommandContext = { library: options.library, invoker: invokerOf(interaction, options.moderatorRoleIds) };
+      const context: CommandContext = { library: options.library, invoker: invokerOf(interaction, options.moderatorRoleIds), peers: options.peers };
       let handled: Handled;
       if (interaction.isChatInputCommand()) handled = await handleCommand(interaction, context);
       else if (interaction.isAutocomplete()) handled = await handleAutocomplete(interaction, context);

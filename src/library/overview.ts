@@ -14,6 +14,8 @@ export interface CorpusOverview {
   readonly examples: readonly string[];
   /** Whether answers use the sentence model yet. */
   readonly answering: AnsweringMode;
+  /** The content hash of the corpus this process serves (`corpusVersion`), to compare processes by. */
+  readonly version?: string | undefined;
 }
 
 /** Summarises the corpus an engine serves. */

@@ -101,3 +101,19 @@ describe('parseConfig', () => {
     }
   });
 });
+
+describe('the scaling variables', () => {
+  it('accepts the public key as 64 hex digits and refuses anything else without echoing it', () => {
+    const key = 'ab'.repeat(32);
+    expect(parseConfig({ DISCORD_PUBLIC_KEY: key, HTTP_PORT: '8443' })).toMatchObject({ DISCORD_PUBLIC_KEY: key, HTTP_PORT: 8443 });
+    const error = (() => {
+      try {
+        parseConfig({ DISCORD_PUBLIC_KEY: 'not-a-key-xyz' });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error?.message).toContain('DISCORD_PUBLIC_KEY: must be the 64 hex digits of the Public Key');
+    expect(error?.message).not.toContain('not-a-key-xyz');
+  });
+});

@@ -4,6 +4,7 @@ import { moreQuotesId, parseButtonId, passageButtonId } from '../../src/discord/
 import { Cooldown } from '../../src/discord/cooldown.js';
 import { blockQuote, escapeHighlighted, escapeText } from '../../src/discord/markdown.js';
 import { renderReply, toEditOptions, toReplyOptions } from '../../src/discord/render.js';
+import type { PeerReport } from '../../src/fleet/peers.js';
 import { embedLength } from '../support/messages.js';
 
 const citation = {
@@ -138,5 +139,34 @@ describe('the cooldown', () => {
     const cooldown = new Cooldown(0);
     expect(cooldown.take('a')).toEqual({ ok: true });
     expect(cooldown.take('a')).toEqual({ ok: true });
+  });
+});
+
+describe('a reload that reached other processes', () => {
+  const report = {
+    documents: { added: [], removed: [], changed: [] },
+    passages: { added: [], removed: [], changed: [] },
+    documentCount: 1,
+    passageCount: 20,
+    glossaryChanged: false,
+    milliseconds: 12,
+  };
+  const reload = (peers: PeerReport[]) =>
+    renderReply({ kind: 'reload', outcome: { ok: true, joined: false, report }, fleet: { version: 'abc123def456', peers }, private: true }).embeds[0]!;
+
+  it('says every process serves the new version when they all took it', () => {
+    const embed = reload([{ process: 'shard 1 on desk pid 2', ok: true, version: 'abc123def456' }]);
+    expect(embed.title).toBe('Corpus reloaded');
+    expect(embed.description).toContain('**Every process** (2 of 2) now serves corpus version `abc123def456`.');
+  });
+
+  it('names each process that did not take it, and why, in a title that says so', () => {
+    const embed = reload([
+      { process: 'shard 1 on desk pid 2', ok: true, version: 'abc123def456' },
+      { process: 'http port 8081 on desk pid 3', ok: false, problem: 'no answer within 15 s (still serving 0123456789ab)' },
+    ]);
+    expect(embed.title).toBe('Corpus reloaded here, but not in every process');
+    expect(embed.description).toContain('**1 of 3 processes do not serve** corpus version `abc123def456`:\n- http port 8081 on desk pid 3: no answer within 15 s (still serving 0123456789ab)');
+    expect(embed.description).not.toContain('shard 1');
   });
 });

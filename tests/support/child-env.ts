@@ -23,6 +23,12 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     // The sentence model costs a second and 250 MB per process: only the tests about it turn it on.
     EMBEDDINGS: 'off',
     CACHE_DIR: path.join(REPO_ROOT, '.cache'),
+    SHARD_COUNT: '',
+    SHARD_IDS: '',
+    HTTP_PORT: '',
+    HTTP_HOST: '',
+    DISCORD_PUBLIC_KEY: '',
+    RELOAD_SYNC_DIR: '',
     ...overrides,
   };
 }

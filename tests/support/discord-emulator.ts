@@ -6,9 +6,9 @@
  * (an oversized embed, a second acknowledgement, a reply after the 3-second window, a bad token), the emulator
  * rejects it the same way, so a bug shows up as the error Discord would give rather than as a passing test.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ApplicationCommandOptionType,
@@ -101,6 +101,8 @@ export interface Actor {
   readonly permissions?: bigint | undefined;
   readonly roles?: readonly string[] | undefined;
   readonly locale?: string | undefined;
+  /** The guild it happens in (one of `guildIds`); the first guild by default. */
+  readonly guildId?: string | undefined;
 }
 
 export interface EmulatorOptions {
@@ -112,6 +114,50 @@ export interface EmulatorOptions {
   readonly responseWindowMs?: number;
   /** Command definitions known up front, so dispatched interactions carry their ids and option types. */
   readonly commands?: readonly RESTPostAPIApplicationCommandsJSONBody[];
+  /**
+   * The shard count `GET /gateway/bot` recommends, with one guild on each shard (by Discord's rule: shard =
+   * (guild id >> 22) % shard count). Default 1.
+   */
+  readonly shards?: number;
+  /** How many shards may identify at once (`session_start_limit.max_concurrency`). Default 1. */
+  readonly maxConcurrency?: number;
+}
+
+/** One gateway session: a shard of the bot, identified with `shard: [id, count]` (or `[0, 1]` unsharded). */
+interface Session {
+  socket: WebSocket | undefined;
+  readonly sessionId: string;
+  readonly shard: readonly [number, number];
+  sequence: number;
+  /** Dispatches sent while the session was away, replayed on RESUME as Discord does. */
+  pending: { t: string; d: unknown }[];
+}
+
+/** Which shard of `count` receives a guild's events, as Discord decides it. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** Where Discord sends interactions for an application with an Interactions Endpoint URL, and its signing key. */
+export interface InteractionsEndpoint {
+  /** POSTed to in turn, as a load balancer's round robin would spread them over replicas. */
+  readonly urls: readonly string[];
+  readonly privateKey: KeyObject;
+}
+
+/** What an interactions endpoint answered to a signed POST, whether or not the emulator accepted it. */
+export interface EndpointResponse {
+  readonly interactionId: string;
+  readonly url: string;
+  readonly status: number;
+  readonly body: unknown;
+  /** Why the emulator refused the response as a callback, as Discord would (e.g. an oversized embed). */
+  readonly problem?: string | undefined;
+}
+
+/** Discord's signature of an interaction request: Ed25519 over the timestamp followed by the raw body, in hex. */
+export function signInteraction(privateKey: KeyObject, timestamp: string, body: string): string {
+  return sign(null, Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), privateKey).toString('hex');
 }
 
 interface Fault {
@@ -146,6 +192,14 @@ const RESPONSE_TYPES_WITH_MESSAGE = new Set<number>([
   InteractionResponseType.UpdateMessage,
 ]);
 
+/** A guild id on shard `shard` of `count`: a snowflake whose timestamp part is `shard` modulo `count`. */
+function guildIdOnShard(shard: number, count: number): string {
+  const id = BigInt(snowflake());
+  const time = id >> 22n;
+  const onShard = time - ((((time - BigInt(shard)) % BigInt(count)) + BigInt(count)) % BigInt(count));
+  return ((onShard << 22n) | (id & 0x3fffffn)).toString();
+}
+
 let snowflakeIncrement = 0n;
 /** A snowflake as Discord builds them: milliseconds since 2015 in the high bits, so ids sort by time. */
 export function snowflake(): string {
@@ -177,8 +231,10 @@ export class DiscordEmulator {
   readonly token: string;
   readonly applicationId = snowflake();
   readonly botUser: APIUser;
-  readonly guildId = snowflake();
-  readonly channelId = snowflake();
+  /** One guild per shard: `guildIds[k]` is on shard k. */
+  readonly guildIds: readonly string[];
+  readonly guildId: string;
+  readonly channelId: string;
   readonly moderatorRoleId = snowflake();
   /** Every HTTP request, in order of arrival. */
   readonly requests: RecordedRequest[] = [];
@@ -189,6 +245,8 @@ export class DiscordEmulator {
   readonly registrations: CommandRegistration[] = [];
   /** Gateway payloads the bot sent (IDENTIFY, heartbeats, RESUME…), in order. */
   readonly gatewayReceived: { op: number; d: unknown }[] = [];
+  /** Every answer of the interactions endpoint (HTTP interactions mode), in order of arrival. */
+  readonly endpointResponses: EndpointResponse[] = [];
 
   readonly #server: Server;
   readonly #gateway = new WebSocketServer({ noServer: true });
@@ -199,17 +257,28 @@ export class DiscordEmulator {
   readonly #commands = new Map<string, APIApplicationCommand>();
   readonly #heartbeatIntervalMs: number;
   readonly #responseWindowMs: number;
+  #endpoint: InteractionsEndpoint | undefined;
+  #endpointTurn = 0;
+  /** Keeps connections to the endpoint open between interactions, as Discord's own HTTP client would. */
+  readonly #endpointAgent = new Agent({ keepAlive: true });
+  readonly #shardCount: number;
+  readonly #maxConcurrency: number;
+  /** Each guild's text channel, by guild id. */
+  readonly #channelIds = new Map<string, string>();
   #port = 0;
-  #socket: WebSocket | undefined;
-  #sessionId: string | undefined;
-  #sequence = 0;
-  /** Dispatches sent while no session was connected, replayed on RESUME as Discord does. */
-  #pending: { t: string; d: unknown }[] = [];
+  /** The sessions by shard id. */
+  readonly #sessions = new Map<number, Session>();
 
   private constructor(options: EmulatorOptions) {
     this.token = options.token ?? `${Buffer.from(this.applicationId).toString('base64url')}.emulator.${randomBytes(20).toString('base64url')}`;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.#responseWindowMs = options.responseWindowMs ?? 3_000;
+    this.#shardCount = options.shards ?? 1;
+    this.#maxConcurrency = options.maxConcurrency ?? 1;
+    this.guildIds = Array.from({ length: this.#shardCount }, (_, shard) => guildIdOnShard(shard, this.#shardCount));
+    for (const guildId of this.guildIds) this.#channelIds.set(guildId, snowflake());
+    this.guildId = this.guildIds[0]!;
+    this.channelId = this.#channelIds.get(this.guildId)!;
     this.botUser = { ...makeUser('incident-desk', { bot: true }), id: this.applicationId };
     this.#events.setMaxListeners(0);
     for (const definition of options.commands ?? []) this.#storeCommand(definition, this.guildId);
@@ -244,7 +313,12 @@ export class DiscordEmulator {
 
   /** Whether a bot session is currently connected and identified. */
   get connected(): boolean {
-    return this.#socket !== undefined && this.#sessionId !== undefined;
+    return this.connectedShards().length > 0;
+  }
+
+  /** The shard ids with a connected, identified session. */
+  connectedShards(): number[] {
+    return [...this.#sessions.values()].filter((session) => session.socket !== undefined).map((session) => session.shard[0]);
   }
 
   /** The latest state of a message the bot sent or edited. */
@@ -261,6 +335,15 @@ export class DiscordEmulator {
   /** The commands registered for the guild (or globally with `'global'`), by name. */
   registeredCommands(scope: 'global' | 'guild' = 'guild'): APIApplicationCommand[] {
     return [...this.#commands.values()].filter((command) => (scope === 'guild') === (command.guild_id !== undefined));
+  }
+
+  /**
+   * HTTP interactions mode, as Discord runs an application with an Interactions Endpoint URL: from now on,
+   * interactions are signed and POSTed to the endpoint instead of going over the gateway, and the HTTP response is
+   * taken as the interaction's callback. `undefined` goes back to the gateway.
+   */
+  useInteractionsEndpoint(endpoint: InteractionsEndpoint | undefined): void {
+    this.#endpoint = endpoint;
   }
 
   // ---------------------------------------------------------------- faults
@@ -309,11 +392,13 @@ export class DiscordEmulator {
    * default) discord.js resumes the session; `{ abrupt: true }` cuts the TCP connection without a close frame.
    */
   dropGateway(options: { code?: number; abrupt?: boolean } = {}): void {
-    const socket = this.#socket;
-    if (!socket) return;
-    this.#socket = undefined;
-    if (options.abrupt) socket.terminate();
-    else socket.close(options.code ?? 4000, 'Dropped by the emulator');
+    for (const session of this.#sessions.values()) {
+      const socket = session.socket;
+      if (!socket) continue;
+      session.socket = undefined;
+      if (options.abrupt) socket.terminate();
+      else socket.close(options.code ?? 4000, 'Dropped by the emulator');
+    }
   }
 
   // ---------------------------------------------------------------- waiting
@@ -346,6 +431,12 @@ export class DiscordEmulator {
   /** Resolves with the first recorded request matching `predicate` (including ones already recorded). */
   waitForRequest(predicate: (request: RecordedRequest) => boolean, timeoutMs = 5_000): Promise<RecordedRequest> {
     return this.#waitFor(() => this.requests.find(predicate), 'a matching request', timeoutMs);
+  }
+
+  /** Resolves once every one of `shards` has a connected session (identified or resumed). */
+  waitForShards(shards: readonly number[], timeoutMs = 5_000): Promise<true> {
+    const connected = (): true | undefined => (shards.every((shard) => this.connectedShards().includes(shard)) ? true : undefined);
+    return this.#waitFor(connected, `sessions for shards ${shards.join(', ')}`, timeoutMs);
   }
 
   /** Resolves once a bot session is identified (READY sent) or resumed. */
@@ -416,7 +507,7 @@ export class DiscordEmulator {
     const token = typeof payload['token'] === 'string' ? payload['token'] : interactionToken(id);
     const full = { ...this.#interactionBase(id, token, {}), ...payload, id, token };
     this.#interactions.set(id, { payload: full, dispatchedAt: Date.now(), acknowledged: false });
-    this.#dispatch(GatewayDispatchEvents.InteractionCreate, full);
+    this.#deliverInteraction(full);
     return { id, token, payload: full };
   }
 
@@ -426,12 +517,56 @@ export class DiscordEmulator {
     const payload: Record<string, unknown> = { ...this.#interactionBase(id, token, actor), type, data };
     if (message) payload['message'] = message;
     this.#interactions.set(id, { payload, dispatchedAt: Date.now(), acknowledged: false });
-    this.#dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    this.#deliverInteraction(payload);
     return { id, token, payload };
+  }
+
+  /** Over the gateway, or as a signed POST to the interactions endpoint when the application has one. */
+  #deliverInteraction(payload: Record<string, unknown>): void {
+    if (!this.#endpoint) {
+      this.#dispatch(GatewayDispatchEvents.InteractionCreate, payload, String(payload['guild_id']));
+      return;
+    }
+    const { urls, privateKey } = this.#endpoint;
+    const url = urls[this.#endpointTurn++ % urls.length]!;
+    const body = JSON.stringify(payload);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const id = String(payload['id']);
+    const request = httpRequest(url, {
+      method: 'POST',
+      agent: this.#endpointAgent,
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Signature-Ed25519': signInteraction(privateKey, timestamp, body),
+        'X-Signature-Timestamp': timestamp,
+      },
+    });
+    const record = (status: number, answer: unknown, problem?: string): void => {
+      this.endpointResponses.push({ interactionId: id, url, status, body: answer, problem });
+      this.#events.emit('change');
+    };
+    request.on('response', (response) => {
+      void readBody(response).then((text) => {
+        const answer: unknown = text === '' ? undefined : JSON.parse(text);
+        let problem: string | undefined;
+        if (response.statusCode === 200) {
+          try {
+            this.#acceptCallback(id, String(payload['token']), answer);
+          } catch (error) {
+            problem = error instanceof HttpProblem ? JSON.stringify(error.body) : String(error);
+          }
+        }
+        record(response.statusCode ?? 0, answer, problem);
+      });
+    });
+    request.on('error', (error) => record(0, undefined, String(error)));
+    request.end(body);
   }
 
   #interactionBase(id: string, token: string, actor: Actor): Record<string, unknown> {
     const user = actor.user ?? DEFAULT_MEMBER;
+    const guildId = actor.guildId ?? this.guildId;
     const member: APIGuildMember & { permissions: string; user: APIUser } = {
       user,
       nick: null,
@@ -452,16 +587,16 @@ export class DiscordEmulator {
       application_id: this.applicationId,
       token,
       version: 1,
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
-      guild_id: this.guildId,
-      channel: this.#channel(),
-      channel_id: this.channelId,
+      guild: { id: guildId, locale: 'en-US', features: [] },
+      guild_id: guildId,
+      channel: this.#channel(guildId),
+      channel_id: this.#channelIds.get(guildId),
       member,
       app_permissions: String(MEMBER_PERMISSIONS | (1n << 13n)),
       locale: actor.locale ?? 'en-US',
       guild_locale: 'en-US',
       entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
+      authorizing_integration_owners: { '0': guildId },
       context: 0,
       attachment_size_limit: 10_485_760,
     };
@@ -499,6 +634,7 @@ export class DiscordEmulator {
 
   /** Closes the gateway and HTTP server and every open connection. */
   async close(): Promise<void> {
+    this.#endpointAgent.destroy();
     for (const client of this.#gateway.clients) client.terminate();
     this.#gateway.close();
     this.#server.closeAllConnections();
@@ -518,7 +654,7 @@ export class DiscordEmulator {
     }
     socket.on('message', (raw) => this.#onGatewayMessage(socket, raw));
     socket.on('close', () => {
-      if (this.#socket === socket) this.#socket = undefined;
+      for (const session of this.#sessions.values()) if (session.socket === socket) session.socket = undefined;
       this.#events.emit('change');
     });
     socket.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.#heartbeatIntervalMs }, s: null, t: null }));
@@ -538,7 +674,7 @@ export class DiscordEmulator {
         socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
         break;
       case GatewayOpcodes.Identify:
-        this.#identify(socket, payload.d as { token?: unknown });
+        this.#identify(socket, payload.d as { token?: unknown; shard?: unknown });
         break;
       case GatewayOpcodes.Resume:
         this.#resume(socket, payload.d as { token?: unknown; session_id?: unknown });
@@ -550,56 +686,67 @@ export class DiscordEmulator {
     this.#events.emit('change');
   }
 
-  #identify(socket: WebSocket, identify: { token?: unknown }): void {
+  #identify(socket: WebSocket, identify: { token?: unknown; shard?: unknown }): void {
     if (identify.token !== this.token) {
       socket.close(4004, 'Authentication failed.');
       return;
     }
-    this.#socket = socket;
-    this.#sessionId = randomBytes(16).toString('hex');
-    this.#sequence = 0;
-    this.#pending = [];
+    const [id, count] = Array.isArray(identify.shard) ? (identify.shard as [number, number]) : [0, 1];
+    if (!Number.isInteger(id) || !Number.isInteger(count) || id < 0 || count < 1 || id >= count) {
+      socket.close(4010, 'Invalid shard.');
+      return;
+    }
+    const previous = this.#sessions.get(id);
+    if (previous?.socket && previous.socket !== socket) previous.socket.terminate();
+    const session: Session = { socket, sessionId: randomBytes(16).toString('hex'), shard: [id, count], sequence: 0, pending: [] };
+    this.#sessions.set(id, session);
+    const guilds = this.guildIds.filter((guildId) => shardOf(guildId, count) === id);
     const ready: GatewayReadyDispatchData = {
       v: 10,
       user: this.botUser,
-      guilds: [{ id: this.guildId, unavailable: true }],
-      session_id: this.#sessionId,
+      guilds: guilds.map((guildId) => ({ id: guildId, unavailable: true })),
+      session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      shard: [id, count],
       application: { id: this.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     };
-    this.#send(GatewayDispatchEvents.Ready, ready);
-    this.#send(GatewayDispatchEvents.GuildCreate, this.#guild());
+    this.#send(session, GatewayDispatchEvents.Ready, ready);
+    for (const guildId of guilds) this.#send(session, GatewayDispatchEvents.GuildCreate, this.#guild(guildId));
   }
 
   #resume(socket: WebSocket, resume: { token?: unknown; session_id?: unknown }): void {
-    if (resume.token !== this.token || resume.session_id !== this.#sessionId) {
+    const session = [...this.#sessions.values()].find((candidate) => candidate.sessionId === resume.session_id);
+    if (resume.token !== this.token || !session) {
       socket.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false, s: null, t: null }));
       return;
     }
-    this.#socket = socket;
-    const missed = this.#pending;
-    this.#pending = [];
-    for (const event of missed) this.#send(event.t, event.d);
-    this.#send(GatewayDispatchEvents.Resumed, null);
+    session.socket = socket;
+    const missed = session.pending;
+    session.pending = [];
+    for (const event of missed) this.#send(session, event.t, event.d);
+    this.#send(session, GatewayDispatchEvents.Resumed, null);
   }
 
-  /** Sends a dispatch to the connected session, or keeps it for replay when the session is away. */
-  #dispatch(t: string, d: unknown): void {
-    if (this.#socket) this.#send(t, d);
-    else this.#pending.push({ t, d });
+  /**
+   * Sends a dispatch to the session of the shard that holds `guildId`, or keeps it for replay while that session is
+   * away. Dropped when no session ever identified for that shard, as Discord has no one to send it to.
+   */
+  #dispatch(t: string, d: unknown, guildId: string): void {
+    const session = [...this.#sessions.values()].find((candidate) => shardOf(guildId, candidate.shard[1]) === candidate.shard[0]);
+    if (session?.socket) this.#send(session, t, d);
+    else session?.pending.push({ t, d });
   }
 
-  #send(t: string, d: unknown): void {
-    this.#sequence += 1;
-    this.#socket?.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s: this.#sequence, d }));
+  #send(session: Session, t: string, d: unknown): void {
+    session.sequence += 1;
+    session.socket?.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s: session.sequence, d }));
   }
 
-  #channel(): APIGuildTextChannel<ChannelType.GuildText> {
+  #channel(guildId: string): APIGuildTextChannel<ChannelType.GuildText> {
     return {
-      id: this.channelId,
+      id: this.#channelIds.get(guildId)!,
       type: ChannelType.GuildText,
-      guild_id: this.guildId,
+      guild_id: guildId,
       name: 'siege-questions',
       position: 0,
       permission_overwrites: [],
@@ -612,7 +759,7 @@ export class DiscordEmulator {
     };
   }
 
-  #guild(): GatewayGuildCreateDispatchData {
+  #guild(guildId: string): GatewayGuildCreateDispatchData {
     const role = (id: string, name: string, permissions: bigint, position: number): APIRole => ({
       id,
       name,
@@ -628,7 +775,7 @@ export class DiscordEmulator {
       flags: 0 as RoleFlags,
     });
     return {
-      id: this.guildId,
+      id: guildId,
       name: 'Bannu Desk',
       icon: null,
       splash: null,
@@ -639,12 +786,12 @@ export class DiscordEmulator {
       verification_level: 1,
       default_message_notifications: 1,
       explicit_content_filter: 2,
-      roles: [role(this.guildId, '@everyone', MEMBER_PERMISSIONS, 0), role(this.moderatorRoleId, 'Moderators', MEMBER_PERMISSIONS, 1)],
+      roles: [role(guildId, '@everyone', MEMBER_PERMISSIONS, 0), role(this.moderatorRoleId, 'Moderators', MEMBER_PERMISSIONS, 1)],
       emojis: [],
       features: [],
       mfa_level: 0,
       application_id: null,
-      system_channel_id: this.channelId,
+      system_channel_id: this.#channelIds.get(guildId)!,
       system_channel_flags: 0 as GuildSystemChannelFlags,
       rules_channel_id: null,
       vanity_url_code: null,
@@ -680,7 +827,7 @@ export class DiscordEmulator {
           communication_disabled_until: null,
         },
       ],
-      channels: [this.#channel()],
+      channels: [this.#channel(guildId)],
       threads: [],
       presences: [],
       stage_instances: [],
@@ -742,8 +889,8 @@ export class DiscordEmulator {
         authorized();
         sendJson(response, 200, {
           url: this.gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: this.#shardCount,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.#maxConcurrency },
         });
         return;
       case 'GET users/@me':
@@ -794,7 +941,7 @@ export class DiscordEmulator {
 
   #registerCommands(applicationId: string, guildId: string | undefined, body: unknown): APIApplicationCommand[] {
     if (applicationId !== this.applicationId) throw new HttpProblem(403, { message: 'Missing Access', code: 50001 });
-    if (guildId !== undefined && guildId !== this.guildId) throw new HttpProblem(403, { message: 'Missing Access', code: 50001 });
+    if (guildId !== undefined && !this.guildIds.includes(guildId)) throw new HttpProblem(403, { message: 'Missing Access', code: 50001 });
     if (!Array.isArray(body)) throw invalidForm([], 'BASE_TYPE_ARRAY', 'Must be an array.');
     const definitions = body as RESTPostAPIApplicationCommandsJSONBody[];
     definitions.forEach((definition, index) => validateCommand(definition, [index]));
@@ -820,6 +967,26 @@ export class DiscordEmulator {
   }
 
   #interactionCallback(id: string, token: string, query: URLSearchParams, body: unknown, response: ServerResponse): void {
+    const { state, type, message } = this.#acceptCallback(id, token, body);
+    if (query.get('with_response') === 'true') {
+      sendJson(response, 200, {
+        interaction: {
+          id,
+          type: state.payload['type'],
+          activity_instance_id: null,
+          response_message_id: message?.id ?? null,
+          response_message_loading: type === InteractionResponseType.DeferredChannelMessageWithSource,
+          response_message_ephemeral: Boolean((message?.flags ?? 0) & MessageFlags.Ephemeral),
+        },
+        ...(message ? { resource: { type, message } } : {}),
+      });
+    } else {
+      sendEmpty(response);
+    }
+  }
+
+  /** Checks and records an interaction response as Discord does, whichever way it came (REST callback or HTTP response). */
+  #acceptCallback(id: string, token: string, body: unknown): { state: InteractionState; type: InteractionResponseType; message: APIMessage | undefined } {
     const state = this.#interactions.get(id);
     if (!state || state.payload['token'] !== token) throw new HttpProblem(404, { message: 'Unknown interaction', code: 10062 });
     if (state.acknowledged) throw new HttpProblem(400, { message: 'Interaction has already been acknowledged.', code: 40060 });
@@ -864,21 +1031,7 @@ export class DiscordEmulator {
     if (message) state.originalId = message.id;
     if (data && RESPONSE_TYPES_WITH_MESSAGE.has(type)) this.sentMessages.push({ route: 'callback', interactionId: id, body: data });
     this.callbacks.push({ interactionId: id, token, type, data, latencyMs });
-    if (query.get('with_response') === 'true') {
-      sendJson(response, 200, {
-        interaction: {
-          id,
-          type: state.payload['type'],
-          activity_instance_id: null,
-          response_message_id: message?.id ?? null,
-          response_message_loading: type === InteractionResponseType.DeferredChannelMessageWithSource,
-          response_message_ephemeral: Boolean((message?.flags ?? 0) & MessageFlags.Ephemeral),
-        },
-        ...(message ? { resource: { type, message } } : {}),
-      });
-    } else {
-      sendEmpty(response);
-    }
+    return { state, type, message };
   }
 
   #followup(applicationId: string, token: string, body: unknown): APIMessage {
@@ -901,7 +1054,7 @@ export class DiscordEmulator {
     const user = ((payload['member'] as { user?: APIUser } | undefined)?.user ?? payload['user']) as APIUser;
     return {
       id: snowflake(),
-      channel_id: this.channelId,
+      channel_id: String(payload['channel_id']),
       author: this.botUser,
       content: '',
       timestamp: new Date().toISOString(),
@@ -922,7 +1075,7 @@ export class DiscordEmulator {
         id: String(payload['id']),
         type: payload['type'] as InteractionType.ApplicationCommand,
         user,
-        authorizing_integration_owners: { '0': this.guildId },
+        authorizing_integration_owners: { '0': String(payload['guild_id']) },
       },
       ...toMessageFields(data),
     } as APIMessage;
