@@ -28,6 +28,15 @@ export const envSchema = z.object({
     z.array(snowflake).default([]),
   ),
   ASK_COOLDOWN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(3600).default(10)),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  RECORD_QUESTIONS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+  ),
+  QUESTION_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -20,7 +20,15 @@ describe('parseConfig', () => {
       MAX_CORPUS_FILE_BYTES: 5 * 1024 * 1024,
       MODERATOR_ROLE_IDS: [],
       ASK_COOLDOWN_SECONDS: 10,
+      DATA_DIR: './data',
+      RECORD_QUESTIONS: true,
+      QUESTION_RETENTION_DAYS: 90,
     });
+  });
+
+  it('refuses a RECORD_QUESTIONS that is not true or false, and a retention of no days', () => {
+    expect(configError({ RECORD_QUESTIONS: 'no' }).message).toContain('RECORD_QUESTIONS: must be true or false');
+    expect(configError({ QUESTION_RETENTION_DAYS: '0' }).message).toContain('QUESTION_RETENTION_DAYS');
   });
 
   it('treats empty values as unset, as an .env copied from .env.example has them', () => {
@@ -43,6 +51,9 @@ describe('parseConfig', () => {
         DISCORD_API_BASE: 'http://127.0.0.1:5555/api',
         MODERATOR_ROLE_IDS: ' 323456789012345678, 423456789012345678 ,',
         ASK_COOLDOWN_SECONDS: '0',
+        DATA_DIR: '/var/lib/desk',
+        RECORD_QUESTIONS: 'false',
+        QUESTION_RETENTION_DAYS: '30',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -54,6 +65,9 @@ describe('parseConfig', () => {
       DISCORD_API_BASE: 'http://127.0.0.1:5555/api',
       MODERATOR_ROLE_IDS: ['323456789012345678', '423456789012345678'],
       ASK_COOLDOWN_SECONDS: 0,
+      DATA_DIR: '/var/lib/desk',
+      RECORD_QUESTIONS: false,
+      QUESTION_RETENTION_DAYS: 30,
     });
   });
 
