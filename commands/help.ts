@@ -14,7 +14,7 @@ export const help: Command<Record<string, never>> = {
   },
   options: z.object({}).strip(),
   moderatorOnly: false,
-  execute(_options, { library }) {
-    return { kind: 'help', overview: overviewOf(library.current.engine), private: true };
+  execute(_options, { library, questions }) {
+    return { kind: 'help', overview: overviewOf(library.current.engine), private: true, recording: questions?.status.text };
   },
 };

@@ -6,6 +6,7 @@ import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { QuestionLog } from '../store/question-log.js';
 import { toJsonLine } from './json-lines.js';
 import { parseLine } from './parse-line.js';
 import { ANSI, PLAIN, renderText } from './render.js';
@@ -27,8 +28,22 @@ async function main(): Promise<number> {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
   });
-  const context: CommandContext = { library, invoker: CONSOLE_USER };
   const onError = (error: unknown): void => console.error(`console: a command failed: ${(error as Error).stack ?? String(error)}`);
+  // The console reads what the bot recorded (/gaps) but records nothing: its questions are someone trying it out.
+  const questions = QuestionLog.open(
+    { dataDir: config.DATA_DIR, record: false, retentionDays: config.QUESTION_RETENTION_DAYS, notRecordingBecause: 'the console never records' },
+    { onError: (line) => console.error(line) },
+  );
+  const context: CommandContext = { library, invoker: CONSOLE_USER, questions };
+  try {
+    return await serve(context, onError);
+  } finally {
+    questions.close();
+  }
+}
+
+async function serve(context: CommandContext, onError: (error: unknown) => void): Promise<number> {
+  const { library } = context;
 
   if (process.argv.includes('--json')) {
     if (process.stdin.isTTY) {
@@ -48,7 +63,7 @@ async function main(): Promise<number> {
   const snapshot = library.current.engine;
   console.log(
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
-      'Type a question, or /ask question: …, /source passage: …, /reload, /help. Ctrl-D or /quit to leave.',
+      'Type a question, or /ask question: …, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   input.setPrompt('ask> ');
@@ -60,7 +75,7 @@ async function main(): Promise<number> {
       console.log(renderText(reply, style).replace(CONTROL_CHARACTERS, (c) => (style === ANSI && c === '\u001b' ? c : '\uFFFD')));
     } else if (parsed.kind === 'unknown') {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
-      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload or /help.`);
+      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload, /gaps or /help.`);
     }
     if (interactive) input.prompt();
   }

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { Events, type Client } from 'discord.js';
 import type { Command } from '../commands/command.js';
+import type { MessageCommand } from '../commands/message-command.js';
 import type { Library } from '../library/library.js';
+import type { QuestionLog } from '../store/question-log.js';
 import { createClient } from './client.js';
 import { Cooldown } from './cooldown.js';
 import { oneLine, type Logger } from './log.js';
@@ -14,6 +16,9 @@ export interface BotSettings {
   readonly moderatorRoleIds: readonly string[];
   readonly askCooldownSeconds: number;
   readonly commands: readonly Command[];
+  readonly messageCommands?: readonly MessageCommand[] | undefined;
+  /** Where questions and votes are recorded; the caller opens and closes it. */
+  readonly questions?: QuestionLog | undefined;
 }
 
 /** A logged-in bot. */
@@ -32,6 +37,8 @@ export async function startBot(settings: BotSettings, library: Library, logger: 
   const route = createRouter({
     library,
     commands: settings.commands,
+    messageCommands: settings.messageCommands,
+    questions: settings.questions,
     moderatorRoleIds: settings.moderatorRoleIds,
     askCooldown: new Cooldown(settings.askCooldownSeconds),
     logger,

@@ -1,9 +1,10 @@
 import 'dotenv/config';
 import { DiscordjsErrorCodes } from 'discord.js';
-import { commands } from '../../commands/index.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { QuestionLog } from '../store/question-log.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger, oneLine } from './log.js';
 
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
     ...DEFAULT_LIBRARY_OPTIONS,
     corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
   });
+  const questions = QuestionLog.open(
+    { dataDir: config.DATA_DIR, record: config.RECORD_QUESTIONS, retentionDays: config.QUESTION_RETENTION_DAYS },
+    { onError: (line, error) => logger.error(line, error) },
+  );
+  // A store that cannot be used costs the records, not the answers: one line says why, and /help shows it.
+  if (!questions.status.available) logger.error(`incident-desk: question recording is ${questions.status.text}`);
+  const stopPruning = questions.schedulePruning();
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
@@ -24,6 +32,8 @@ async function main(): Promise<void> {
       moderatorRoleIds: config.MODERATOR_ROLE_IDS,
       askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
       commands,
+      messageCommands,
+      questions,
     },
     library,
     logger,
@@ -38,7 +48,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`incident-desk: ${signal} received, disconnecting`);
-    bot.stop().then(
+    stopPruning();
+    bot.stop().finally(() => questions.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error(`incident-desk: error while disconnecting: ${oneLine(error)}`, error);

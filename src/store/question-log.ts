@@ -10,6 +10,8 @@ export interface QuestionLogSettings {
   readonly dataDir: string;
   readonly record: boolean;
   readonly retentionDays: number;
+  /** Why `record` is false, for `/help` and `/gaps`: by default, that RECORD_QUESTIONS says so. */
+  readonly notRecordingBecause?: string | undefined;
 }
 
 /** Defaults for {@link QuestionLog}: file name, paging and what counts as a low-confidence answer. */
@@ -72,6 +74,8 @@ export interface GapsReport {
   readonly asked: number;
   readonly unanswered: number;
   readonly groups: readonly GapGroup[];
+  /** How many groups came before `groups[0]`, and how many there are in all. */
+  readonly groupOffset: number;
   readonly groupCount: number;
   readonly wrongQuotes: readonly WrongQuote[];
   readonly wrongQuoteCount: number;
@@ -129,7 +133,9 @@ export class QuestionLog {
     if (this.problem !== undefined) {
       return { recording: false, available: false, text: `off, answers are still served: ${this.problem}` };
     }
-    if (!this.settings.record) return { recording: false, available: true, text: 'off (RECORD_QUESTIONS=false)' };
+    if (!this.settings.record) {
+      return { recording: false, available: true, text: `off (${this.settings.notRecordingBecause ?? 'RECORD_QUESTIONS=false'})` };
+    }
     return {
       recording: true,
       available: true,
@@ -225,6 +231,7 @@ export class QuestionLog {
         asked,
         unanswered: rows.reduce((sum, row) => sum + row.count, 0),
         groups: groups.slice(shown * groupsPerPage, (shown + 1) * groupsPerPage),
+        groupOffset: shown * groupsPerPage,
         groupCount: groups.length,
         wrongQuotes: wrong.slice(shown * wrongQuotesPerPage, (shown + 1) * wrongQuotesPerPage),
         wrongQuoteCount: wrong.length,
