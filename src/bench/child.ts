@@ -5,8 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { measureInteractions, type InteractionJob } from './interaction.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
+import { measureStore, type StoreJob } from './store.js';
 
-export type ChildJob = ({ readonly kind: 'corpus' } & CorpusJob) | ({ readonly kind: 'interaction' } & InteractionJob);
+export type ChildJob =
+  | ({ readonly kind: 'corpus' } & CorpusJob)
+  | ({ readonly kind: 'interaction' } & InteractionJob)
+  | ({ readonly kind: 'store' } & StoreJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -14,5 +18,6 @@ if (!process.send || jobFile === undefined) {
   process.exit(2);
 }
 const job = JSON.parse(await readFile(jobFile, 'utf8')) as ChildJob;
-const figures = job.kind === 'corpus' ? await measureCorpus(job) : await measureInteractions(job);
+const figures =
+  job.kind === 'corpus' ? await measureCorpus(job) : job.kind === 'interaction' ? await measureInteractions(job) : await measureStore(job);
 process.send({ figures }, () => process.exit(0));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: answer latency, index build and reload, memory, cold start and Discord interaction latency,
+ * `npm run bench`: answer latency, index build and reload, memory, cold start, Discord interaction latency and the store's costs,
  * each next to a baseline measured in the same run. A table for people; `--json` prints the same figures as one
  * JSON object. Each corpus is measured in its own child process (`child.ts`), so memory figures stay clean.
  */
@@ -14,12 +14,13 @@ import type { ChildJob } from './child.js';
 import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
+import type { StoreFigures } from './store.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'store'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -59,6 +60,7 @@ const SIZES = args.smoke
       coldRuns: 1,
       interactions: 5,
       interactionWarmup: 2,
+      store: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2 },
     }
   : args.quick
     ? {
@@ -72,6 +74,7 @@ const SIZES = args.smoke
         coldRuns: 4,
         interactions: 100,
         interactionWarmup: 20,
+        store: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20 },
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -86,6 +89,7 @@ const SIZES = args.smoke
         coldRuns: 8,
         interactions: 600,
         interactionWarmup: 50,
+        store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
       };
 
 const progress = (line: string): void => {
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
   const corpora: CorpusFigures[] = [];
   let coldStart: BenchResults['coldStart'];
   let interaction: InteractionFigures | undefined;
+  let store: StoreFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -204,6 +209,15 @@ async function main(): Promise<void> {
         warmup: SIZES.interactionWarmup,
       });
     }
+    if (only.has('store')) {
+      progress(`store: /gaps with ${SIZES.store.recorded} recorded questions, and ${SIZES.store.asks} of /ask with recording on and off`);
+      store = await runChild<StoreFigures>(work, {
+        kind: 'store',
+        corpusDir: bundledDir,
+        questions: [...devQuestions, ...squadQuestions],
+        ...SIZES.store,
+      });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -217,7 +231,8 @@ async function main(): Promise<void> {
     corpora,
     coldStart,
     interaction,
-    targets: evaluateTargets(corpora, coldStart, interaction),
+    store,
+    targets: evaluateTargets(corpora, coldStart, interaction, store),
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

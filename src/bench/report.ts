@@ -1,6 +1,8 @@
 import type { ColdStartFigures } from './cold-start.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
+import { ratio } from './stats.js';
+import type { StoreFigures } from './store.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -26,6 +28,7 @@ export interface BenchResults {
   readonly corpora: readonly CorpusFigures[];
   readonly coldStart?: ColdStartFigures | undefined;
   readonly interaction?: InteractionFigures | undefined;
+  readonly store?: StoreFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -39,6 +42,7 @@ export function evaluateTargets(
   corpora: readonly CorpusFigures[],
   coldStart: ColdStartFigures | undefined,
   interaction: InteractionFigures | undefined,
+  store: StoreFigures | undefined,
 ): Target[] {
   const squad = corpora.find((c) => c.label === 'squad');
   const generated = corpora.find((c) => c.label === 'generated');
@@ -82,6 +86,23 @@ export function evaluateTargets(
     measured: interaction ? `${fmt(interaction.p99Ratio)} (${fmt(interaction.ask.p99)} / ${fmt(interaction.trivial.p99)} ms)` : 'not measured',
     pass: interaction ? interaction.p99Ratio <= 1.5 : undefined,
   });
+  const fullStore = store && store.recorded >= FULL_SIZE_PASSAGES ? store : undefined;
+  targets.push({
+    figure: '/gaps interaction with 100,000 recorded questions, slowest',
+    target: '<= 1 s',
+    measured: fullStore
+      ? `${fmt(fullStore.gaps.max, 0)} ms (p50 ${fmt(fullStore.gaps.p50, 0)} ms; reading the rows alone ${fmt(fullStore.scanMs, 0)} ms)`
+      : store
+        ? `not measured (${store.recorded} recorded; run without --quick)`
+        : 'not measured',
+    pass: fullStore ? fullStore.gaps.max <= 1000 : undefined,
+  });
+  targets.push({
+    figure: '/ask interaction p99, recording on minus off',
+    target: '<= 1 ms',
+    measured: store ? `${fmt(store.p99AddedMs)} ms (${fmt(store.askOn.p99)} vs ${fmt(store.askOff.p99)} ms)` : 'not measured',
+    pass: store ? store.p99AddedMs <= 1 : undefined,
+  });
   return targets;
 }
 
@@ -99,7 +120,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 
 /** The results as Markdown tables, for people and for the README. */
 export function renderTables(results: BenchResults): string {
-  const { corpora, coldStart, interaction, machine } = results;
+  const { corpora, coldStart, interaction, store, machine } = results;
   const out: string[] = [];
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
@@ -148,6 +169,16 @@ export function renderTables(results: BenchResults): string {
       fmt(interaction.p50Ratio),
     ]);
     other.push(['interaction p99 ms, /ask vs trivial', fmt(interaction.ask.p99), fmt(interaction.trivial.p99), fmt(interaction.p99Ratio)]);
+  }
+  if (store) {
+    other.push([
+      `/gaps p50 ms with ${store.recorded} questions, vs reading the rows alone`,
+      `${fmt(store.gaps.p50, 0)} (max ${fmt(store.gaps.max, 0)})`,
+      fmt(store.scanMs, 0),
+      fmt(store.gapsRatioToScan, 1),
+    ]);
+    other.push([`/ask p50 ms, recording on vs off (${store.askOn.count} each)`, fmt(store.askOn.p50), fmt(store.askOff.p50), fmt(ratio(store.askOn.p50, store.askOff.p50))]);
+    other.push(['/ask p99 ms, recording on vs off', fmt(store.askOn.p99), fmt(store.askOff.p99), fmt(ratio(store.askOn.p99, store.askOff.p99))]);
   }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
   out.push(

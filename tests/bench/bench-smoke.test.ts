@@ -36,7 +36,7 @@ describe('npm run bench --json', () => {
     ]) {
       expect(Number.isFinite(value)).toBe(true);
     }
-    expect(results.targets).toHaveLength(6);
+    expect(results.targets).toHaveLength(8);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });
