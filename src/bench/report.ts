@@ -179,6 +179,7 @@ export function renderTables(results: BenchResults): string {
     ]);
     other.push([`/ask p50 ms, recording on vs off (${store.askOn.count} each)`, fmt(store.askOn.p50), fmt(store.askOff.p50), fmt(ratio(store.askOn.p50, store.askOff.p50))]);
     other.push(['/ask p99 ms, recording on vs off', fmt(store.askOn.p99), fmt(store.askOff.p99), fmt(ratio(store.askOn.p99, store.askOff.p99))]);
+    other.push(['  the write alone (QuestionLog.record), p50 / p99 ms', `${fmt(store.record.p50, 3)} / ${fmt(store.record.p99, 3)}`, '', '']);
   }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
   out.push(

@@ -32,6 +32,8 @@ export interface StoreFigures {
   readonly askOn: Distribution;
   readonly askOff: Distribution;
   readonly p99AddedMs: number;
+  /** The write alone, timed around `QuestionLog.record` (analysis of the question included), into the same store. */
+  readonly record: Distribution;
 }
 
 const SILENT: Logger = { info: () => undefined, error: () => undefined };
@@ -89,6 +91,14 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
       askOn.push(onFirst ? first : second);
       askOff.push(onFirst ? second : first);
     }
+    const recordTimes: number[] = [];
+    for (let i = 0; i < job.asks; i++) {
+      const question = job.questions[i % job.questions.length]!;
+      const answer = answers.get(question) ?? library.current.engine.answer(question);
+      const started = performance.now();
+      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+      recordTimes.push(performance.now() - started);
+    }
     const gaps = distribution(gapsTimes);
     const onFigures = distribution(askOn);
     const offFigures = distribution(askOff);
@@ -100,6 +110,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
       askOn: roundedDistribution(onFigures),
       askOff: roundedDistribution(offFigures),
       p99AddedMs: round(onFigures.p99 - offFigures.p99, 3),
+      record: roundedDistribution(distribution(recordTimes)),
     };
   } finally {
     await on.close();
@@ -143,7 +154,7 @@ async function time(served: Served, question: string): Promise<number> {
 function scanRows(file: string, since: number): number {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare('SELECT question, words FROM questions WHERE asked_at >= ?').all(since).length;
+    return db.prepare('SELECT question, group_key FROM questions WHERE asked_at >= ?').all(since).length;
   } finally {
     db.close();
   }

@@ -29,7 +29,8 @@ export const DEFAULT_WORD_GROUPING = {
 /**
  * Groups questions whose content words overlap by at least `similarity` (Jaccard), each compared with the most
  * asked question of a group. A prefix filter over words, rarest first, keeps this near linear: two sets this
- * similar must share one of their first few rare words, so only groups sharing one of those are compared.
+ * similar must share one of their first few rare words, so only groups sharing one of those are compared, and
+ * only when their sizes allow it (Jaccard is at most the smaller size over the larger).
  */
 export function wordGrouping(similarity: number = DEFAULT_WORD_GROUPING.similarity): Grouping {
   return (questions) => {
@@ -39,19 +40,22 @@ export function wordGrouping(similarity: number = DEFAULT_WORD_GROUPING.similari
       [...words].sort((a, b) => frequency.get(a)! - frequency.get(b)! || (a < b ? -1 : 1));
     const prefixLength = (size: number): number => size - Math.ceil(similarity * size) + 1;
 
-    const groups: { words: ReadonlySet<string>; members: AskedQuestion[] }[] = [];
+    // `probedBy` marks a group as compared with the current question: cheaper than a set per question.
+    const groups: { words: ReadonlySet<string>; members: AskedQuestion[]; probedBy: number }[] = [];
     const byPrefixWord = new Map<string, number[]>();
     const ordered = [...questions].sort((a, b) => b.count - a.count || b.lastAskedAt - a.lastAskedAt);
-    for (const question of ordered) {
+    for (const [turn, question] of ordered.entries()) {
       const words = rarestFirst(question.words);
       const prefix = words.slice(0, prefixLength(words.length));
+      const [smallest, largest] = [similarity * words.length, words.length / similarity];
       let best: { index: number; score: number } | undefined;
-      const seen = new Set<number>();
       for (const word of prefix) {
         for (const index of byPrefixWord.get(word) ?? []) {
-          if (seen.has(index)) continue;
-          seen.add(index);
-          const score = jaccard(groups[index]!.words, words);
+          const group = groups[index]!;
+          if (group.probedBy === turn) continue;
+          group.probedBy = turn;
+          if (group.words.size < smallest || group.words.size > largest) continue;
+          const score = jaccard(group.words, words);
           if (score >= similarity && (!best || score > best.score)) best = { index, score };
         }
       }
@@ -60,7 +64,7 @@ export function wordGrouping(similarity: number = DEFAULT_WORD_GROUPING.similari
         continue;
       }
       // A question without content words ("???") matches nothing: it stands alone.
-      groups.push({ words: new Set(words), members: [question] });
+      groups.push({ words: new Set(words), members: [question], probedBy: turn });
       for (const word of prefix) {
         const list = byPrefixWord.get(word);
         if (list) list.push(groups.length - 1);

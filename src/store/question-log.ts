@@ -155,13 +155,13 @@ export class QuestionLog {
     const quote = answer.answered ? answer.quotes[0] : undefined;
     return this.guard('could not record a question', () => {
       const result = this.statement(
-        `INSERT INTO questions (asked_at, guild_id, question, words, outcome, confidence, corpus_version, passage_id, quote)
+        `INSERT INTO questions (asked_at, guild_id, question, group_key, outcome, confidence, corpus_version, passage_id, quote)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         this.clock(),
         entry.guildId ?? null,
         entry.question,
-        questionWords(entry.question).join(' '),
+        groupKey(entry.question),
         outcome,
         answer.confidence,
         entry.corpusVersion,
@@ -201,14 +201,13 @@ export class QuestionLog {
     return this.guard('could not read the gaps', () => {
       const since = this.clock() - days * DAY_MS;
       const rows = this.statement(
-        `SELECT words, question, COUNT(*) AS count, MAX(asked_at) AS lastAskedAt
-         FROM questions WHERE asked_at >= ? AND outcome != 'answered'
-         GROUP BY CASE WHEN words = '' THEN lower(question) ELSE words END`,
-      ).all(since) as { words: string; question: string; count: number; lastAskedAt: number }[];
+        `SELECT group_key AS key, question, COUNT(*) AS count, MAX(asked_at) AS lastAskedAt
+         FROM questions WHERE asked_at >= ? AND outcome != 'answered' GROUP BY group_key`,
+      ).all(since) as { key: string; question: string; count: number; lastAskedAt: number }[];
       const asked = (this.statement('SELECT COUNT(*) AS n FROM questions WHERE asked_at >= ?').get(since) as { n: number }).n;
       const questions: AskedQuestion[] = rows.map((row) => ({
         text: row.question,
-        words: row.words === '' ? [] : row.words.split(' '),
+        words: row.key.startsWith(NO_WORDS_KEY) ? [] : row.key.split(' '),
         count: row.count,
         lastAskedAt: row.lastAskedAt,
       }));
@@ -301,6 +300,15 @@ export class QuestionLog {
       return undefined;
     }
   }
+}
+
+/** Starts the key of a question without content words; stems are letters and digits, so never clash with it. */
+const NO_WORDS_KEY = '#';
+
+/** What `/gaps` counts questions together by before grouping: the same content words, or the same text. */
+function groupKey(question: string): string {
+  const words = questionWords(question);
+  return words.length > 0 ? words.join(' ') : `${NO_WORDS_KEY}${question.trim().toLowerCase()}`;
 }
 
 function summarise(members: readonly AskedQuestion[]): GapGroup {

@@ -11,7 +11,8 @@ export const MIGRATIONS: readonly string[] = [
     asked_at INTEGER NOT NULL,
     guild_id TEXT,
     question TEXT NOT NULL,
-    words TEXT NOT NULL,
+    -- The question's sorted content stems joined by spaces, or for a question with none '#' and its lower-cased text.
+    group_key TEXT NOT NULL,
     outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'low-confidence', 'abstained')),
     confidence REAL NOT NULL,
     corpus_version TEXT NOT NULL,
@@ -19,6 +20,8 @@ export const MIGRATIONS: readonly string[] = [
     quote TEXT
   ) STRICT;
   CREATE INDEX questions_by_time ON questions (asked_at);
+  -- Covers /gaps: its GROUP BY walks this in order, with no table look-ups and no sorting.
+  CREATE INDEX questions_gaps ON questions (group_key, asked_at, question) WHERE outcome != 'answered';
   CREATE TABLE votes (
     voter TEXT PRIMARY KEY,
     question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
