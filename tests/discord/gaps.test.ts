@@ -124,6 +124,16 @@ describe('/gaps and the feedback buttons, end to end with a real SQLite file', (
     );
   });
 
+  it('shows a hostile question as plain text: no markdown, no link, no ping', async () => {
+    await ask('<@123456789012345678> @everyone **weather** [forecast](https://evil.example) for ||Bannu||?');
+    const interaction = harness.emulator.chatInput('gaps', { days: 1 }, moderator);
+    const reply = await harness.emulator.waitForReply(interaction.id);
+    expect(reply.body['allowed_mentions']).toEqual({ parse: [] });
+    expect(embedOf(reply).description).toContain(
+      '**\\<@123456789012345678> @everyone \\*\\*weather\\*\\* \\[forecast](https://evil.example) for \\|\\|Bannu\\|\\|?**',
+    );
+  });
+
   it('deletes everything recorded on /gaps action: clear', async () => {
     const interaction = harness.emulator.chatInput('gaps', { action: 'clear' }, moderator);
     const reply = await harness.emulator.waitForReply(interaction.id);
