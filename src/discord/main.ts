@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   );
   // A store that cannot be used costs the records, not the answers: one line says why, and /help shows it.
   if (!questions.status.available) logger.error(`incident-desk: question recording is ${questions.status.text}`);
-  const stopPruning = questions.schedulePruning();
+  const stopUpkeep = questions.scheduleUpkeep();
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`incident-desk: ${signal} received, disconnecting`);
-    stopPruning();
+    stopUpkeep();
     bot.stop().finally(() => questions.close()).then(
       () => process.exit(0),
       (error: unknown) => {

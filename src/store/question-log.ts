@@ -24,6 +24,7 @@ export const QUESTION_LOG_DEFAULTS = {
   /** Other wordings shown under a group. */
   wordingsShown: 2,
   pruneEveryMs: 60 * 60 * 1000,
+  checkpointEveryMs: 30 * 1000,
 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -260,12 +261,23 @@ export class QuestionLog {
     return this.guard('could not prune', () => this.statement('DELETE FROM questions WHERE asked_at < ?').run(before).changes) ?? 0;
   }
 
-  /** Prunes now and then every hour, without keeping the process alive; returns a function that stops it. */
-  schedulePruning(everyMs: number = QUESTION_LOG_DEFAULTS.pruneEveryMs): () => void {
+  /**
+   * For a long-running bot: prunes now and every hour, and copies the write-ahead log into the file every 30
+   * seconds, instead of SQLite doing it inside whichever write fills the log, which held that one `/ask` up
+   * for milliseconds. Keeps no process alive; returns a function that stops both.
+   */
+  scheduleUpkeep(): () => void {
+    const db = this.db;
     this.prune();
-    const timer = setInterval(() => this.prune(), everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    const timers = [setInterval(() => this.prune(), QUESTION_LOG_DEFAULTS.pruneEveryMs)];
+    if (db) {
+      db.pragma('wal_autocheckpoint = 0');
+      // PASSIVE: never waits for the other processes sharing the file; what it cannot copy now waits for next time.
+      const checkpoint = (): void => void this.guard('could not checkpoint', () => db.pragma('wal_checkpoint(PASSIVE)'));
+      timers.push(setInterval(checkpoint, QUESTION_LOG_DEFAULTS.checkpointEveryMs));
+    }
+    for (const timer of timers) timer.unref();
+    return () => timers.forEach((timer) => clearInterval(timer));
   }
 
   /** Closes the file (checkpointing the WAL); later calls do nothing. */
