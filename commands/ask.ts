@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { QUOTES_PER_PAGE } from '../src/answer/engine.js';
 import type { Choice, Command } from '../src/commands/command.js';
 import { previewChoices } from '../src/commands/choices.js';
+import { corpusVersion } from '../src/library/corpus-version.js';
 
 /** Longest question accepted; Discord enforces it in the client too (`max_length`). */
 export const MAX_QUESTION_LENGTH = 300;
@@ -46,9 +47,12 @@ export const ask: Command<z.infer<typeof askOptions>> = {
   },
   options: askOptions,
   moderatorOnly: false,
-  async execute({ question, private: isPrivate, page }, { library }) {
-    const answer = await library.current.engine.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
-    return { kind: 'answer', answer, private: isPrivate };
+  async execute({ question, private: isPrivate, page }, { library, questions, guildId }) {
+    const { engine } = library.current;
+    const answer = await engine.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
+    // A "more quotes" page repeats a question already recorded: only the first answer is.
+    const feedback = page === 0 && questions ? questions.record({ question, guildId, answer, corpusVersion: await corpusVersion(engine.corpus) }) : undefined;
+    return { kind: 'answer', answer, private: isPrivate, feedback };
   },
   autocomplete(focused, { library }): Choice[] {
     return previewChoices(library.current.engine, focused.value);

@@ -15,8 +15,8 @@ export const help: Command<Record<string, never>> = {
   },
   options: z.object({}).strip(),
   moderatorOnly: false,
-  async execute(_options, { library }) {
+  async execute(_options, { library, questions }) {
     const { engine } = library.current;
-    return { kind: 'help', overview: { ...overviewOf(engine), version: await corpusVersion(engine.corpus) }, private: true };
+    return { kind: 'help', overview: { ...overviewOf(engine), version: await corpusVersion(engine.corpus) }, private: true, recording: questions?.status.text };
   },
 };

@@ -7,13 +7,15 @@ import { measureInteractions, type InteractionJob } from './interaction.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
 import { measureSemantic, type SemanticJob } from './measure-semantic.js';
 import { measureFleet, measureModes, type FleetJob, type ModesJob } from './scale.js';
+import { measureStore, type StoreJob } from './store.js';
 
 export type ChildJob =
   | ({ readonly kind: 'corpus' } & CorpusJob)
   | ({ readonly kind: 'interaction' } & InteractionJob)
   | ({ readonly kind: 'semantic' } & SemanticJob)
   | ({ readonly kind: 'modes' } & ModesJob)
-  | ({ readonly kind: 'fleet' } & FleetJob);
+  | ({ readonly kind: 'fleet' } & FleetJob)
+  | ({ readonly kind: 'store' } & StoreJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -30,5 +32,7 @@ const figures =
         ? await measureSemantic(job)
         : job.kind === 'modes'
           ? await measureModes(job)
-          : await measureFleet(job);
+          : job.kind === 'fleet'
+            ? await measureFleet(job)
+            : await measureStore(job);
 process.send({ figures }, () => process.exit(0));

@@ -69,7 +69,8 @@ function timeProcess(command: string, args: readonly string[], options: { cwd: s
  * run of each first fills tsx's compile cache and the file cache.
  */
 export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number, emptyCacheDir: string): Promise<ColdStartFigures> {
-  const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on' };
+  // The console opens the store for /gaps: a folder of the bench's own, next to the corpus copy.
+  const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on', DATA_DIR: path.join(path.dirname(corpusDir), 'cold-start-data') };
   const node = process.execPath;
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const options = { cwd: root, env, firstLine: false };

@@ -6,7 +6,7 @@ import type { Command } from '../commands/command.js';
 import { startBot } from '../discord/bot.js';
 import type { Logger } from '../discord/log.js';
 import { Library } from '../library/library.js';
-import { distribution, ratio, round, type Distribution } from './stats.js';
+import { distribution, ratio, roundedDistribution, type Distribution } from './stats.js';
 
 export interface InteractionJob {
   readonly corpusDir: string;
@@ -72,11 +72,10 @@ export async function measureInteractions(job: InteractionJob): Promise<Interact
   }
   const askFigures = distribution(ask);
   const trivialFigures = distribution(trivial);
-  const rounded = (d: Distribution): Distribution => ({ count: d.count, p50: round(d.p50, 3), p99: round(d.p99, 3), mean: round(d.mean, 3), max: round(d.max, 3) });
   return {
     count: ask.length,
-    ask: rounded(askFigures),
-    trivial: rounded(trivialFigures),
+    ask: roundedDistribution(askFigures),
+    trivial: roundedDistribution(trivialFigures),
     p50Ratio: ratio(askFigures.p50, trivialFigures.p50),
     p99Ratio: ratio(askFigures.p99, trivialFigures.p99),
   };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: answer latency, index build and reload, memory, cold start and Discord interaction latency,
+ * `npm run bench`: answer latency, index build and reload, memory, cold start, Discord interaction latency and the store's costs,
  * each next to a baseline measured in the same run. A table for people; `--json` prints the same figures as one
  * JSON object. Each corpus is measured in its own child process (`child.ts`), so memory figures stay clean.
  */
@@ -14,6 +14,7 @@ import type { ChildJob } from './child.js';
 import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
+import type { StoreFigures } from './store.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
@@ -21,7 +22,7 @@ import { evaluateTargets, renderTables, type BenchResults, type Machine } from '
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -64,6 +65,7 @@ const SIZES = args.smoke
       semanticQueries: 10,
       fleetProcesses: 2,
       fleetReloads: 1,
+      store: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2 },
     }
   : args.quick
     ? {
@@ -80,6 +82,7 @@ const SIZES = args.smoke
         semanticQueries: 200,
         fleetProcesses: 4,
         fleetReloads: 2,
+        store: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20 },
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -97,6 +100,7 @@ const SIZES = args.smoke
         semanticQueries: 600,
         fleetProcesses: 4,
         fleetReloads: 5,
+        store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
       };
 
 const progress = (line: string): void => {
@@ -158,6 +162,7 @@ async function main(): Promise<void> {
   const semantic: SemanticFigures[] = [];
   let modes: ModesFigures | undefined;
   let fleet: FleetFigures | undefined;
+  let store: StoreFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -255,6 +260,15 @@ async function main(): Promise<void> {
       await copyCorpusFolder(path.join(ROOT, 'corpus'), fleetDir);
       fleet = await runChild<FleetFigures>(work, { kind: 'fleet', corpusDir: fleetDir, processes: SIZES.fleetProcesses, reloads: SIZES.fleetReloads });
     }
+    if (only.has('store')) {
+      progress(`store: /gaps with ${SIZES.store.recorded} recorded questions, and ${SIZES.store.asks} of /ask with recording on and off`);
+      store = await runChild<StoreFigures>(work, {
+        kind: 'store',
+        corpusDir: bundledDir,
+        questions: [...devQuestions, ...squadQuestions],
+        ...SIZES.store,
+      });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -271,7 +285,8 @@ async function main(): Promise<void> {
     semantic,
     modes,
     fleet,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet), ...semanticTargets(semantic, coldStart)],
+    store,
+    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...semanticTargets(semantic, coldStart)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

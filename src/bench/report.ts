@@ -3,6 +3,8 @@ import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import type { SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
+import { ratio } from './stats.js';
+import type { StoreFigures } from './store.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -31,6 +33,7 @@ export interface BenchResults {
   readonly semantic?: readonly SemanticFigures[] | undefined;
   readonly modes?: ModesFigures | undefined;
   readonly fleet?: FleetFigures | undefined;
+  readonly store?: StoreFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -44,8 +47,9 @@ export function evaluateTargets(
   corpora: readonly CorpusFigures[],
   coldStart: ColdStartFigures | undefined,
   interaction: InteractionFigures | undefined,
-  modes?: ModesFigures,
-  fleet?: FleetFigures,
+  modes: ModesFigures | undefined,
+  fleet: FleetFigures | undefined,
+  store: StoreFigures | undefined,
 ): Target[] {
   const squad = corpora.find((c) => c.label === 'squad');
   const generated = corpora.find((c) => c.label === 'generated');
@@ -103,6 +107,23 @@ export function evaluateTargets(
       : 'not measured',
     pass: fleet ? fleet.processes >= 4 && fleet.allServed && fleet.lastServedAfterReplyMs <= 5000 : undefined,
   });
+  const fullStore = store && store.recorded >= FULL_SIZE_PASSAGES ? store : undefined;
+  targets.push({
+    figure: '/gaps interaction with 100,000 recorded questions, slowest',
+    target: '<= 1 s',
+    measured: fullStore
+      ? `${fmt(fullStore.gaps.max, 0)} ms (p50 ${fmt(fullStore.gaps.p50, 0)} ms; reading the rows alone ${fmt(fullStore.scanMs, 0)} ms)`
+      : store
+        ? `not measured (${store.recorded} recorded; run without --quick)`
+        : 'not measured',
+    pass: fullStore ? fullStore.gaps.max <= 1000 : undefined,
+  });
+  targets.push({
+    figure: '/ask interaction p99, recording on minus off',
+    target: '<= 1 ms',
+    measured: store ? `${fmt(store.p99AddedMs)} ms (${fmt(store.askOn.p99)} vs ${fmt(store.askOff.p99)} ms)` : 'not measured',
+    pass: store ? store.p99AddedMs <= 1 : undefined,
+  });
   return targets;
 }
 
@@ -120,7 +141,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 
 /** The results as Markdown tables, for people and for the README. */
 export function renderTables(results: BenchResults): string {
-  const { corpora, coldStart, interaction, modes, fleet, machine } = results;
+  const { corpora, coldStart, interaction, modes, fleet, store, machine } = results;
   const out: string[] = [];
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
@@ -185,6 +206,17 @@ export function renderTables(results: BenchResults): string {
       fmt(fleet.replyRatio),
     ]);
     other.push(['  every process seen serving it, ms after the reply (latest)', fmt(fleet.lastServedAfterReplyMs, 0), '', '']);
+  }
+  if (store) {
+    other.push([
+      `/gaps p50 ms with ${store.recorded} questions, vs reading the rows alone`,
+      `${fmt(store.gaps.p50, 0)} (max ${fmt(store.gaps.max, 0)})`,
+      fmt(store.scanMs, 0),
+      fmt(store.gapsRatioToScan, 1),
+    ]);
+    other.push([`/ask p50 ms, recording on vs off (${store.askOn.count} each)`, fmt(store.askOn.p50), fmt(store.askOff.p50), fmt(ratio(store.askOn.p50, store.askOff.p50))]);
+    other.push(['/ask p99 ms, recording on vs off', fmt(store.askOn.p99), fmt(store.askOff.p99), fmt(ratio(store.askOn.p99, store.askOff.p99))]);
+    other.push(['  the write alone (QuestionLog.record), p50 / p99 ms', `${fmt(store.record.p50, 3)} / ${fmt(store.record.p99, 3)}`, '', '']);
   }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
   if (results.semantic && results.semantic.length > 0) {

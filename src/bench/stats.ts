@@ -34,6 +34,11 @@ export function ratio(ours: number, baseline: number): number {
   return baseline > 0 && Number.isFinite(ours) ? Math.round((ours / baseline) * 1000) / 1000 : Number.NaN;
 }
 
+/** A distribution with its figures rounded to microseconds, for the JSON output. */
+export function roundedDistribution(d: Distribution): Distribution {
+  return { count: d.count, p50: round(d.p50, 3), p99: round(d.p99, 3), mean: round(d.mean, 3), max: round(d.max, 3) };
+}
+
 /** Rounds to `digits` decimals, for JSON output that stays readable. */
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;

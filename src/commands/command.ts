@@ -5,6 +5,8 @@ import type { Library } from '../library/library.js';
 import type { ReloadOutcome } from '../library/reload-report.js';
 import type { CorpusOverview } from '../library/overview.js';
 import type { FleetReload, Peers } from '../fleet/peers.js';
+import type { ClaimCheck } from '../check/claims.js';
+import type { GapsReport, QuestionLog } from '../store/question-log.js';
 
 /** Option values as a transport hands them over: by option name, before validation. */
 export type RawOptions = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -20,6 +22,10 @@ export interface CommandContext {
   readonly invoker: Invoker;
   /** The other processes serving this bot, when there are any: a reload reaches them too. */
   readonly peers?: Peers | undefined;
+  /** Where questions and votes are recorded, and `/gaps` reads them; absent where nothing is kept. */
+  readonly questions?: QuestionLog | undefined;
+  /** The server the command runs in, recorded with a question; absent in the console. */
+  readonly guildId?: string | undefined;
 }
 
 /**
@@ -27,10 +33,18 @@ export interface CommandContext {
  * or a message. `private` asks the transport to show it only to the person who asked.
  */
 export type Reply =
-  | { readonly kind: 'answer'; readonly answer: Answer; readonly private: boolean }
+  | {
+      readonly kind: 'answer';
+      readonly answer: Answer;
+      readonly private: boolean;
+      /** The recorded answer's id, for its feedback buttons; absent when nothing is recorded. */
+      readonly feedback?: number | undefined;
+    }
   | { readonly kind: 'passage'; readonly view: PassageView; readonly private: boolean }
   | { readonly kind: 'reload'; readonly outcome: ReloadOutcome; readonly fleet?: FleetReload | undefined; readonly private: boolean }
-  | { readonly kind: 'help'; readonly overview: CorpusOverview; readonly private: boolean }
+  | { readonly kind: 'help'; readonly overview: CorpusOverview; readonly private: boolean; readonly recording?: string | undefined }
+  | { readonly kind: 'gaps'; readonly report: GapsReport; readonly private: boolean }
+  | { readonly kind: 'check'; readonly check: ClaimCheck; readonly private: boolean }
   | { readonly kind: 'notice'; readonly tone: NoticeTone; readonly text: string; readonly private: boolean };
 
 export type NoticeTone = 'info' | 'refusal' | 'error';

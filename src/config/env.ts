@@ -50,6 +50,15 @@ export const envSchema = z.object({
     z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the Public Key (Developer Portal, General Information)').optional(),
   ),
   RELOAD_SYNC_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  RECORD_QUESTIONS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+  ),
+  QUESTION_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
 });
 
 export type Config = z.infer<typeof envSchema>;

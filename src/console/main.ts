@@ -8,6 +8,7 @@ import { CorpusError } from '../corpus/errors.js';
 import { Library } from '../library/library.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import { libraryOptionsFromConfig } from '../library/from-config.js';
+import { QuestionLog } from '../store/question-log.js';
 import { toJsonLine } from './json-lines.js';
 import { parseLine } from './parse-line.js';
 import { ANSI, PLAIN, renderText } from './render.js';
@@ -28,8 +29,22 @@ async function main(): Promise<number> {
   const library = await Library.load(config.CORPUS_DIR, libraryOptionsFromConfig(config, (line) => console.error(line)));
   // The console answers one person, who can wait the second the model takes: every answer then uses it.
   await library.current.engine.vectorsSettled;
-  const context: CommandContext = { library, invoker: CONSOLE_USER };
   const onError = (error: unknown): void => console.error(`console: a command failed: ${(error as Error).stack ?? String(error)}`);
+  // The console reads what the bot recorded (/gaps) but records nothing: its questions are someone trying it out.
+  const questions = QuestionLog.open(
+    { dataDir: config.DATA_DIR, record: false, retentionDays: config.QUESTION_RETENTION_DAYS, notRecordingBecause: 'the console never records' },
+    { onError: (line) => console.error(line) },
+  );
+  const context: CommandContext = { library, invoker: CONSOLE_USER, questions };
+  try {
+    return await serve(context, onError);
+  } finally {
+    questions.close();
+  }
+}
+
+async function serve(context: CommandContext, onError: (error: unknown) => void): Promise<number> {
+  const { library } = context;
 
   if (process.argv.includes('--json')) {
     if (process.stdin.isTTY) {
@@ -50,7 +65,7 @@ async function main(): Promise<number> {
   console.log(
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
       `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
-      'Type a question, or /ask question: …, /source passage: …, /reload, /help. Ctrl-D or /quit to leave.',
+      'Type a question, or /ask question: …, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   input.setPrompt('ask> ');
@@ -62,7 +77,7 @@ async function main(): Promise<number> {
       console.log(renderText(reply, style).replace(CONTROL_CHARACTERS, (c) => (style === ANSI && c === '\u001b' ? c : '\uFFFD')));
     } else if (parsed.kind === 'unknown') {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
-      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload or /help.`);
+      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload, /gaps or /help.`);
     }
     if (interactive) input.prompt();
   }

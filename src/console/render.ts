@@ -4,6 +4,7 @@ import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
 import { describeProblem } from '../corpus/errors.js';
 import type { ReloadReport } from '../library/reload-report.js';
+import { renderGapsText } from './render-gaps.js';
 
 /** How matched words are marked: ANSI bold on a terminal, nothing when the output is piped. */
 export interface TextStyle {
@@ -43,9 +44,16 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
         ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${d.passageCount} passages, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
         describeMode(overview.answering.mode, overview.answering.model),
-        'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload (moderators), /help. A line without "/" is a question.',
+        'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question.',
+        ...(reply.recording === undefined ? [] : [`Question recording: ${reply.recording}`]),
       ].join('\n');
     }
+    case 'gaps':
+      return renderGapsText(reply.report);
+    case 'check':
+      return reply.check.quotes.length === 0
+        ? "The articles don't mention this."
+        : ['The articles say:', ...reply.check.quotes.flatMap((quote) => ['', ...renderQuote(quote, style)])].join('\n');
     case 'notice':
       return reply.text;
   }

@@ -7,6 +7,8 @@ import type { Library } from '../library/library.js';
 import { createClient } from './client.js';
 import { Cooldown } from './cooldown.js';
 import { oneLine, type Logger } from './log.js';
+import type { MessageCommand } from '../commands/message-command.js';
+import type { QuestionLog } from '../store/question-log.js';
 import { createRouter } from './router.js';
 import type { GatewaySharding } from './sharding.js';
 
@@ -22,6 +24,9 @@ export interface ServeSettings {
    * shards through discord.js's IPC.
    */
   readonly peers?: Peers | undefined;
+  readonly messageCommands?: readonly MessageCommand[] | undefined;
+  /** Where questions and votes are recorded; the caller opens and closes it. */
+  readonly questions?: QuestionLog | undefined;
 }
 
 export interface BotSettings extends ServeSettings {
@@ -37,6 +42,8 @@ export function routerFor(settings: ServeSettings, library: Library, logger: Log
   return createRouter({
     library,
     commands: settings.commands,
+    messageCommands: settings.messageCommands,
+    questions: settings.questions,
     moderatorRoleIds: settings.moderatorRoleIds,
     askCooldown: new Cooldown(settings.askCooldownSeconds),
     logger,

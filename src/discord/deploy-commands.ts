@@ -1,6 +1,6 @@
 import 'dotenv/config';
-import { REST, Routes, type APIApplicationCommand } from 'discord.js';
-import { commands } from '../../commands/index.js';
+import { ApplicationCommandType, REST, Routes, type APIApplicationCommand } from 'discord.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { oneLine } from './log.js';
 
@@ -21,8 +21,8 @@ async function deploy(): Promise<string> {
     guildId === undefined
       ? Routes.applicationCommands(config.DISCORD_APPLICATION_ID)
       : Routes.applicationGuildCommands(config.DISCORD_APPLICATION_ID, guildId);
-  const registered = (await rest.put(route, { body: commands.map((command) => command.definition) })) as APIApplicationCommand[];
-  const names = registered.map((command) => `/${command.name}`).join(', ');
+  const registered = (await rest.put(route, { body: [...commands, ...messageCommands].map((command) => command.definition) })) as APIApplicationCommand[];
+  const names = registered.map((command) => (command.type === ApplicationCommandType.ChatInput ? `/${command.name}` : `"${command.name}"`)).join(', ');
   return guildId === undefined
     ? `deploy-commands: registered ${registered.length} commands globally: ${names}`
     : `deploy-commands: registered ${registered.length} commands in server ${guildId}: ${names}`;

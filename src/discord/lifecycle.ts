@@ -1,19 +1,45 @@
 import { DiscordjsErrorCodes } from 'discord.js';
-import { commands } from '../../commands/index.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { ConfigError, type Config } from '../config/env.js';
 import type { Peers } from '../fleet/peers.js';
+import { QuestionLog } from '../store/question-log.js';
 import { CorpusError } from '../corpus/errors.js';
 import type { ServeSettings } from './bot.js';
 import { oneLine, type Logger } from './log.js';
 
-/** What every entry point serves, from the environment: every command, with `peers` to pass reloads on to. */
-export function serveSettings(config: Config, peers: Peers | undefined): ServeSettings {
+/**
+ * What every entry point serves, from the environment: every command, with `peers` to pass reloads on to and
+ * `questions` to record in.
+ */
+export function serveSettings(config: Config, peers: Peers | undefined, questions?: QuestionLog): ServeSettings {
   return {
     apiBase: config.DISCORD_API_BASE,
     moderatorRoleIds: config.MODERATOR_ROLE_IDS,
     askCooldownSeconds: config.ASK_COOLDOWN_SECONDS,
     commands,
+    messageCommands,
     peers,
+    questions,
+  };
+}
+
+/**
+ * Opens the question store as the environment says, with its hourly upkeep. A store that cannot be used costs the
+ * records, not the answers: one line says why, and /help shows it. `close` stops the upkeep and closes the file.
+ */
+export function openQuestionLog(config: Config, logger: Logger): { questions: QuestionLog; close: () => void } {
+  const questions = QuestionLog.open(
+    { dataDir: config.DATA_DIR, record: config.RECORD_QUESTIONS, retentionDays: config.QUESTION_RETENTION_DAYS },
+    { onError: (line, error) => logger.error(line, error) },
+  );
+  if (!questions.status.available) logger.error(`incident-desk: question recording is ${questions.status.text}`);
+  const stopUpkeep = questions.scheduleUpkeep();
+  return {
+    questions,
+    close: () => {
+      stopUpkeep();
+      questions.close();
+    },
   };
 }
 

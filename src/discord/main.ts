@@ -9,7 +9,7 @@ import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger } from './log.js';
 import { gatewayRole, gatewaySharding, isShardingManagerChild, releaseShardCount } from './sharding.js';
-import { describeStartupError, serveSettings, stopOnSignals } from './lifecycle.js';
+import { describeStartupError, openQuestionLog, serveSettings, stopOnSignals } from './lifecycle.js';
 
 /**
  * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
@@ -27,10 +27,11 @@ async function main(): Promise<void> {
   void library.current.engine.vectorsSettled.then(() => logger.info(`incident-desk: ${describeMode(library.current.engine.mode.mode, library.current.engine.mode.model)}`));
   const label = describeProcess(gatewayRole(config, process.env));
   const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
+  const store = openQuestionLog(config, logger);
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
-      ...serveSettings(config, peers),
+      ...serveSettings(config, peers, store.questions),
       sharding,
       label,
     },
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
-  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]), logger, 'disconnecting');
+  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]).finally(store.close), logger, 'disconnecting');
   // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.
   if (isShardingManagerChild(process.env)) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

@@ -16,7 +16,9 @@ import { describeProblem } from '../corpus/errors.js';
 import type { CorpusOverview } from '../library/overview.js';
 import type { ReloadOutcome } from '../library/reload-report.js';
 import type { FleetReload } from '../fleet/peers.js';
-import { moreQuotesId, passageButtonId } from './buttons.js';
+import { moreQuotesId, passageButtonId, voteButtonId } from './buttons.js';
+import { renderCheck } from './render-check.js';
+import { renderGaps } from './render-gaps.js';
 import { blockQuote, clip, escapeHighlighted, escapeInline, escapeText, fitRendered } from './markdown.js';
 
 /** Discord's message limits, in UTF-16 units. */
@@ -41,7 +43,7 @@ export interface RenderedMessage {
 /** Written before the question in an answer's footer; the "more quotes" button reads the question back from it. */
 export const QUESTION_LABEL = 'Question: ';
 
-const COLOURS = { answer: 0x2e7d32, abstention: 0x757575, passage: 0x1565c0, info: 0x1565c0, refusal: 0xef6c00, error: 0xc62828 };
+export const COLOURS = { answer: 0x2e7d32, abstention: 0x757575, passage: 0x1565c0, info: 0x1565c0, refusal: 0xef6c00, error: 0xc62828 };
 
 /** No message the bot sends may ping anyone, whatever the corpus or a question contains. */
 const NO_MENTIONS = { parse: [] as [] };
@@ -50,13 +52,17 @@ const NO_MENTIONS = { parse: [] as [] };
 export function renderReply(reply: Reply): RenderedMessage {
   switch (reply.kind) {
     case 'answer':
-      return renderAnswer(reply.answer, reply.private);
+      return renderAnswer(reply.answer, reply.private, reply.feedback);
     case 'passage':
       return { embeds: [passageEmbed(reply.view)], components: [], ephemeral: reply.private };
     case 'reload':
       return { embeds: [reloadEmbed(reply.outcome, reply.fleet)], components: [], ephemeral: reply.private };
     case 'help':
-      return { embeds: [helpEmbed(reply.overview)], components: [], ephemeral: reply.private };
+      return { embeds: [helpEmbed(reply.overview, reply.recording)], components: [], ephemeral: reply.private };
+    case 'gaps':
+      return renderGaps(reply.report, reply.private);
+    case 'check':
+      return renderCheck(reply.check, reply.private);
     case 'notice':
       return renderNotice(reply.text, reply.tone, reply.private);
   }
@@ -91,7 +97,7 @@ function messageBody(message: RenderedMessage) {
 
 // ---------------------------------------------------------------- answers
 
-function renderAnswer(answer: Answer, ephemeral: boolean): RenderedMessage {
+function renderAnswer(answer: Answer, ephemeral: boolean, feedback: number | undefined): RenderedMessage {
   const footer = answerFooter(answer);
   if (!answer.answered) {
     const intro = answer.abstention === 'small-talk' ? SMALL_TALK_REPLY : NOT_IN_THE_ARTICLES;
@@ -124,9 +130,17 @@ function renderAnswer(answer: Answer, ephemeral: boolean): RenderedMessage {
   }
   return {
     embeds: [{ title, description: fitQuotes(answer.quotes, budget(title, footer)), color: COLOURS.answer, footer: { text: footer } }],
-    components: buttonRows(buttons),
+    components: [...buttonRows(buttons), ...(feedback === undefined ? [] : buttonRows(feedbackButtons(feedback)))],
     ephemeral,
   };
+}
+
+/** "Answered my question" and "Wrong quote", for a recorded answer. */
+function feedbackButtons(answerId: number): APIButtonComponent[] {
+  return [
+    { type: ComponentType.Button, style: ButtonStyle.Success, label: 'Answered my question', custom_id: voteButtonId('helpful', answerId) },
+    { type: ComponentType.Button, style: ButtonStyle.Danger, label: 'Wrong quote', custom_id: voteButtonId('wrong', answerId) },
+  ];
 }
 
 /** `Quotes 1–3 of 7 · confidence 0.83 · Question: …` (`Quote 4 of 4` for one): plain text (footers show no markdown), kept whole. */
@@ -148,7 +162,7 @@ function budget(title: string, footer: string): number {
  * Quotes as block quotes with matched words in bold, each followed by its citation, within `max` characters.
  * Every quote gets an equal share of the room; a quote too long for its share is cut at a word and marked `…`.
  */
-function fitQuotes(quotes: readonly Quote[], max: number): string {
+export function fitQuotes(quotes: readonly Quote[], max: number): string {
   const citations = quotes.map((quote) => `— ${citationLine(quote.citation)}`);
   const separators = (quotes.length - 1) * 2;
   const room = max - separators - citations.reduce((sum, line) => sum + line.length + 1, 0);
@@ -194,7 +208,7 @@ function passageButton(citation: Citation, label: string): APIButtonComponent {
 }
 
 /** The buttons as one action row (callers keep to Discord's five per row), or none. */
-function buttonRows(buttons: readonly APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] {
+export function buttonRows(buttons: readonly APIButtonComponent[]): APIActionRowComponent<APIButtonComponent>[] {
   return buttons.length === 0 ? [] : [{ type: ComponentType.ActionRow, components: [...buttons] }];
 }
 
@@ -266,14 +280,15 @@ function fleetLines({ version, peers }: FleetReload): { lines: string[]; everywh
   };
 }
 
-function helpEmbed(overview: CorpusOverview): APIEmbed {
+function helpEmbed(overview: CorpusOverview, recording: string | undefined): APIEmbed {
   const intro = `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`;
   const documents = overview.documents.map(
     (d) => `- ${d.url ? maskedLink(escapeInline(d.title), d.url) : escapeInline(d.title)} (${escapeInline(d.source)}), ${d.passageCount} passages`,
   );
   const examples = overview.examples.map((example) => `- ${escapeInline(example)}`);
   const commands =
-    '**Commands:** `/ask question: …` (add `private: True` to see the answer alone), `/source passage: bannu-siege#p5`, `/reload` (moderators), `/help`.';
+    '**Commands:** `/ask question: …` (add `private: True` to see the answer alone), `/source passage: bannu-siege#p5`, `/reload` and `/gaps` (moderators), `/help`; on any message, Apps > *Check against the articles*.' +
+    (recording === undefined ? '' : `\n**Question recording:** ${escapeText(recording)}`);
   const room = LIMITS.description - intro.length - commands.length - 160;
   const list = fitLines(documents, Math.floor(room * (examples.length > 0 ? 0.6 : 1)));
   const tries = examples.length > 0 ? `\n\n**Try:**\n${fitLines(examples, room - list.length)}` : '';
@@ -288,7 +303,7 @@ function helpEmbed(overview: CorpusOverview): APIEmbed {
 }
 
 /** Joins whole lines while they fit in `max`, keeping room to say how many were left out. */
-function fitLines(lines: readonly string[], max: number): string {
+export function fitLines(lines: readonly string[], max: number): string {
   const kept: string[] = [];
   let used = 0;
   for (const [index, line] of lines.entries()) {

@@ -1,10 +1,20 @@
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, Message } from 'discord.js';
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Interaction,
+  Message,
+  MessageContextMenuCommandInteraction,
+} from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { MAX_CHOICES, MAX_CHOICE_LENGTH, truncate } from '../commands/choices.js';
 import type { Choice, Command, CommandContext, RawOptions, Reply } from '../commands/command.js';
+import { voteOn } from '../commands/feedback.js';
+import type { MessageCommand } from '../commands/message-command.js';
 import { runCommand } from '../commands/run-command.js';
 import type { Peers } from '../fleet/peers.js';
 import type { Library } from '../library/library.js';
+import type { QuestionLog } from '../store/question-log.js';
 import { parseButtonId } from './buttons.js';
 import type { Cooldown } from './cooldown.js';
 import { oneLine, type Logger } from './log.js';
@@ -14,6 +24,10 @@ import { QUESTION_LABEL, renderNotice, renderReply, toEditOptions, toReplyOption
 export interface RouterOptions {
   readonly library: Library;
   readonly commands: readonly Command[];
+  /** Message context-menu commands ("Check against the articles"). */
+  readonly messageCommands?: readonly MessageCommand[] | undefined;
+  /** Where questions and votes are recorded; absent, nothing is. */
+  readonly questions?: QuestionLog | undefined;
   /** Roles whose members count as moderators, besides those with Manage Server. */
   readonly moderatorRoleIds: readonly string[];
   /** Applied to `/ask`, the command that can be spammed; the buttons and other commands are cheap. */
@@ -35,32 +49,41 @@ const DEFERRED_COMMANDS = new Set(['reload']);
 const APOLOGY = 'Sorry, something went wrong while answering that. It has been logged; please try again.';
 
 /**
- * Routes Discord interactions to the commands: slash commands, their autocomplete, and the buttons under
- * answers. Never throws: a failure is logged and the user gets a private apology, and the bot carries on.
- * Logs one line per interaction: what it was, who, how long it took, and how it ended.
+ * Routes Discord interactions to the commands: slash commands, their autocomplete, message context-menu
+ * commands, and the buttons under answers. Never throws: a failure is logged and the user gets a private
+ * apology, and the bot carries on. Logs one line per interaction: what it was, how long it took, and how it
+ * ended; never who (no user ids are kept, in the logs or the store).
  */
 export function createRouter(options: RouterOptions): (interaction: Interaction) => Promise<void> {
   const { logger } = options;
   const byName = new Map(options.commands.map((command) => [command.name, command]));
+  const messageCommands = new Map((options.messageCommands ?? []).map((command) => [command.name, command]));
 
   return async (interaction) => {
     const started = performance.now();
     const describe = (name: string, outcome: string): string =>
-      `interaction ${name} user=${interaction.user.id} latency=${Math.round(performance.now() - started)}ms ${outcome}`;
+      `interaction ${name} latency=${Math.round(performance.now() - started)}ms ${outcome}`;
     let name = kindOf(interaction);
     try {
-      const context: CommandContext = { library: options.library, invoker: invokerOf(interaction, options.moderatorRoleIds), peers: options.peers };
+      const context: CommandContext = {
+        library: options.library,
+        invoker: invokerOf(interaction, options.moderatorRoleIds),
+        peers: options.peers,
+        questions: options.questions,
+        guildId: interaction.guildId ?? undefined,
+      };
       let handled: Handled;
       if (interaction.isChatInputCommand()) handled = await handleCommand(interaction, context);
       else if (interaction.isAutocomplete()) handled = await handleAutocomplete(interaction, context);
       else if (interaction.isButton()) handled = await handleButton(interaction, context);
+      else if (interaction.isMessageContextMenuCommand()) handled = await handleMessageCommand(interaction, context);
       else return;
       name = handled.name;
       logger.info(describe(handled.name, handled.outcome));
     } catch (error) {
       logger.error(describe(name, `failed: ${oneLine(error)}`), error);
       await apologise(interaction).catch((apologyError: unknown) =>
-        logger.error(`interaction ${name} user=${interaction.user.id}: the apology failed too: ${oneLine(apologyError)}`),
+        logger.error(`interaction ${name}: the apology failed too: ${oneLine(apologyError)}`),
       );
     }
   };
@@ -103,6 +126,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
 
   async function handleButton(interaction: ButtonInteraction, context: CommandContext): Promise<Handled> {
     const action = parseButtonId(interaction.customId);
+    if (action?.kind === 'gaps') return turnGapsPage(interaction, action, context);
     const question = action?.kind === 'more' ? questionOf(interaction.message) : undefined;
     const source = byName.get('source');
     const ask = byName.get('ask');
@@ -111,6 +135,8 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       reply = await run(source, { passage: action.passageId, private: true }, context);
     } else if (action?.kind === 'more' && question !== undefined && ask) {
       reply = await run(ask, { question, private: true, page: action.page }, context);
+    } else if (action?.kind === 'vote') {
+      reply = voteOn(action.answerId, action.verdict, context);
     } else {
       reply = { kind: 'notice', tone: 'info', text: 'This button no longer works. Please ask again with /ask.', private: true };
     }
@@ -120,9 +146,35 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     return { name: `button ${action?.kind ?? 'unknown'}`, outcome: outcomeOf(reply) };
   }
 
+  /** A page button of `/gaps`: the page replaces the one shown, in the same private message. */
+  async function turnGapsPage(
+    interaction: ButtonInteraction,
+    action: { readonly days: number; readonly page: number },
+    context: CommandContext,
+  ): Promise<Handled> {
+    const gaps = byName.get('gaps');
+    const reply: Reply = gaps
+      ? await run(gaps, { days: action.days, page: action.page + 1 }, context)
+      : { kind: 'notice', tone: 'info', text: 'This button no longer works. Please use /gaps again.', private: true };
+    await interaction.update(toEditOptions(renderReply(reply)));
+    return { name: 'button gaps', outcome: outcomeOf(reply) };
+  }
+
+  async function handleMessageCommand(interaction: MessageContextMenuCommandInteraction, context: CommandContext): Promise<Handled> {
+    const name = `app "${interaction.commandName}"`;
+    const command = messageCommands.get(interaction.commandName);
+    const message = interaction.targetMessage;
+    const reply: Reply = command
+      ? await command.execute({ content: message.content, attachments: message.attachments.size + message.embeds.length }, context)
+      : { kind: 'notice', tone: 'info', text: `I don't know "${interaction.commandName}". The commands may have changed: try /help.`, private: true };
+    // What a member checks is for them alone, whatever the command says.
+    await interaction.reply(toReplyOptions({ ...renderReply(reply), ephemeral: true }));
+    return { name, outcome: outcomeOf(reply) };
+  }
+
   function run(command: Command, raw: RawOptions, context: CommandContext): Promise<Reply> {
     return runCommand(command, raw, context, {
-      onError: (error) => logger.error(`/${command.name} failed for user=${context.invoker.id}: ${oneLine(error)}`, error),
+      onError: (error) => logger.error(`/${command.name} failed: ${oneLine(error)}`, error),
     });
   }
 }
@@ -170,6 +222,10 @@ function outcomeOf(reply: Reply): string {
       return reply.outcome.ok ? 'reloaded' : 'reload-refused';
     case 'help':
       return 'help';
+    case 'gaps':
+      return `groups=${reply.report.groupCount}`;
+    case 'check':
+      return reply.check.quotes.length > 0 ? `quotes=${reply.check.quotes.length}` : 'not-mentioned';
     case 'notice':
       return reply.tone === 'refusal' ? 'refused' : reply.tone === 'error' ? 'error' : 'notice';
   }

@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { consoleLogger as logger } from '../discord/log.js';
-import { describeStartupError, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
+import { describeStartupError, openQuestionLog, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
 import { releaseShardCount } from '../discord/sharding.js';
 import { describeProcess } from '../fleet/peers.js';
 import { SyncFolder } from '../fleet/sync-folder.js';
@@ -23,10 +23,11 @@ async function main(): Promise<void> {
   const library = await Library.load(config.CORPUS_DIR, libraryOptionsFromConfig(config, (line) => logger.info(line)));
   const label = describeProcess('http replica');
   const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
+  const store = openQuestionLog(config, logger);
   const server = await startInteractionsServer(
     {
       publicKey: config.DISCORD_PUBLIC_KEY,
-      ...serveSettings(config, peers),
+      ...serveSettings(config, peers, store.questions),
       options: {
         port: config.HTTP_PORT ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.port,
         host: config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host,
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     `incident-desk: serving interactions on http://${config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host}:${server.port}/interactions; ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
-  stopOnSignals(() => Promise.all([server.stop(), peers?.leave()]), logger);
+  stopOnSignals(() => Promise.all([server.stop(), peers?.leave()]).finally(store.close), logger);
 }
 
 main().catch((error: unknown) => {

@@ -39,7 +39,7 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(13);
+    expect(results.targets).toHaveLength(15);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });

@@ -6,6 +6,7 @@ import { ask, MAX_QUESTION_LENGTH } from '../../commands/ask.js';
 import { help } from '../../commands/help.js';
 import { commands, findCommand } from '../../commands/index.js';
 import { reload } from '../../commands/reload.js';
+import { gaps } from '../../commands/gaps.js';
 import { source } from '../../commands/source.js';
 import { MAX_CHOICE_LENGTH, MAX_CHOICES, truncate } from '../../src/commands/choices.js';
 import type { Choice, Command, CommandContext, Reply } from '../../src/commands/command.js';
@@ -43,8 +44,8 @@ function expectWithinDiscordLimits(choices: readonly Choice[]): void {
 }
 
 describe('command definitions', () => {
-  it('registers /ask, /source, /reload and /help within Discord naming limits', () => {
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'help']);
+  it('registers /ask, /source, /reload, /gaps and /help within Discord naming limits', () => {
+    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'gaps', 'help']);
     for (const command of commands) {
       expect(command.definition.name).toBe(command.name);
       expect(command.name).toMatch(/^[-_a-z0-9]{1,32}$/);
@@ -62,7 +63,7 @@ describe('command definitions', () => {
   it('tells Discord the same question length limit the handler enforces', () => {
     const question = ask.definition.options?.find((option) => option.name === 'question');
     expect(question).toMatchObject({ required: true, max_length: MAX_QUESTION_LENGTH, autocomplete: true });
-    expect(reload.moderatorOnly).toBe(true);
+    expect(reload.moderatorOnly && gaps.moderatorOnly).toBe(true);
     expect(ask.moderatorOnly || source.moderatorOnly || help.moderatorOnly).toBe(false);
   });
 });

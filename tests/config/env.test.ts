@@ -22,7 +22,15 @@ describe('parseConfig', () => {
       ASK_COOLDOWN_SECONDS: 10,
       CACHE_DIR: './.cache',
       EMBEDDINGS: 'on',
+      DATA_DIR: './data',
+      RECORD_QUESTIONS: true,
+      QUESTION_RETENTION_DAYS: 90,
     });
+  });
+
+  it('refuses a RECORD_QUESTIONS that is not true or false, and a retention of no days', () => {
+    expect(configError({ RECORD_QUESTIONS: 'no' }).message).toContain('RECORD_QUESTIONS: must be true or false');
+    expect(configError({ QUESTION_RETENTION_DAYS: '0' }).message).toContain('QUESTION_RETENTION_DAYS');
   });
 
   it('treats empty values as unset, as an .env copied from .env.example has them', () => {
@@ -47,6 +55,9 @@ describe('parseConfig', () => {
         ASK_COOLDOWN_SECONDS: '0',
         CACHE_DIR: '/var/cache/incident-desk',
         EMBEDDINGS: ' OFF ',
+        DATA_DIR: '/var/lib/desk',
+        RECORD_QUESTIONS: 'false',
+        QUESTION_RETENTION_DAYS: '30',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -60,6 +71,9 @@ describe('parseConfig', () => {
       ASK_COOLDOWN_SECONDS: 0,
       CACHE_DIR: '/var/cache/incident-desk',
       EMBEDDINGS: 'off',
+      DATA_DIR: '/var/lib/desk',
+      RECORD_QUESTIONS: false,
+      QUESTION_RETENTION_DAYS: 30,
     });
   });
 

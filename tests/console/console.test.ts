@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession, runConsole, type ConsoleResult } from '../fixtures/console-process.js';
@@ -76,7 +77,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   it('starts by saying what it serves and how to ask, with no prompt', async () => {
     const header = await session.waitFor(/Ctrl-D or \/quit to leave\.\n/, PROCESS_TIMEOUT);
     expect(header).toContain('incident-desk console: 1 document(s), 20 passages from ');
-    expect(header).toContain('/ask question: …, /source passage: …, /reload, /help.');
+    expect(header).toContain('/ask question: …, /source passage: …, /reload, /gaps, /help.');
     expect(header).not.toContain('ask> ');
   }, PROCESS_TIMEOUT);
 
@@ -139,7 +140,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   });
 
   it('says there is no such command for an unknown one', async () => {
-    expect(await session.exchange('/frobnicate now')).toBe('There is no /frobnicate command. Try /ask, /source, /reload or /help.\n');
+    expect(await session.exchange('/frobnicate now')).toBe('There is no /frobnicate command. Try /ask, /source, /reload, /gaps or /help.\n');
   });
 
   it('prints nothing for an empty or blank line', async () => {
@@ -221,7 +222,7 @@ describe('console writing to a reader that stops early', { timeout: PROCESS_TIME
   it('exits 0 without a stack trace when its output pipe closes (as with "| head -1")', async () => {
     const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/console/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(tmpdir(), `incident-desk-console-data-${process.pid}`) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';

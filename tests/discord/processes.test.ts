@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { childEnv } from '../support/child-env.js';
 import { DiscordEmulator } from '../support/discord-emulator.js';
 import { embedOf } from '../support/messages.js';
@@ -57,21 +61,21 @@ describe('npm run deploy-commands', () => {
     const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv({ DISCORD_GUILD_ID: emulator.guildId }));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(`deploy-commands: registered 4 commands in server ${emulator.guildId}: /ask, /source, /reload, /help`);
+    expect(result.stdout.trim()).toBe(`deploy-commands: registered 6 commands in server ${emulator.guildId}: /ask, /source, /reload, /gaps, /help, "Check against the articles"`);
     const registration = emulator.registrations.at(-1)!;
     expect(registration.scope).toBe('guild');
     expect(registration.guildId).toBe(emulator.guildId);
-    expect(registration.body).toEqual(JSON.parse(JSON.stringify(commands.map((command) => command.definition))));
+    expect(registration.body).toEqual(JSON.parse(JSON.stringify([...commands, ...messageCommands].map((command) => command.definition))));
     expect(emulator.registeredCommands('guild').find((command) => command.name === 'reload')?.default_member_permissions).toBe('32');
   });
 
   it('registers the same definitions globally when no guild is given', async () => {
     const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv());
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('registered 4 commands globally');
+    expect(result.stdout).toContain('registered 6 commands globally');
     const registration = emulator.registrations.at(-1)!;
     expect(registration.scope).toBe('global');
-    expect(registration.body).toEqual(JSON.parse(JSON.stringify(commands.map((command) => command.definition))));
+    expect(registration.body).toEqual(JSON.parse(JSON.stringify([...commands, ...messageCommands].map((command) => command.definition))));
   });
 
   it('explains a missing application id in one line', async () => {
@@ -92,10 +96,11 @@ describe('npm start', () => {
     await emulator?.close();
   });
 
-  it('logs in, answers, logs one line per interaction, and exits 0 on SIGTERM without ever printing the token', async () => {
+  /** Starts the bot with `env`, asks one question, and stops it with SIGTERM. */
+  async function askOnce(env: Record<string, string>): Promise<Finished> {
     const child = spawn(START[0], START[1], {
       cwd: ROOT,
-      env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase }),
+      env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collect(child);
@@ -104,17 +109,53 @@ describe('npm start', () => {
       await emulator.waitForSession(20_000);
       const interaction = emulator.chatInput('ask', { question: 'Who seized the police station?' });
       expect(embedOf(await emulator.waitForReply(interaction.id)).title).toBe('From the articles');
-      await expect.poll(() => output.read().stdout, { timeout: 5_000 }).toMatch(/interaction \/ask user=\d+ latency=\d+ms answered\n/);
+      await expect.poll(() => output.read().stdout, { timeout: 5_000 }).toMatch(/interaction \/ask latency=\d+ms answered\n/);
     } finally {
       child.kill('SIGTERM');
     }
     const [code] = (await exited) as [number | null];
-    const { stdout, stderr } = output.read();
+    return { code, ...output.read() };
+  }
+
+  it('logs in, answers, logs one line per interaction, and exits 0 on SIGTERM without ever printing the token', async () => {
+    const { code, stdout, stderr } = await askOnce({});
     expect(code).toBe(0);
     expect(stdout).toMatch(/^incident-desk: logged in as incident-desk in 1 server\(s\); serving \d+ document\(s\), \d+ passages from /m);
     expect(stdout).toContain('incident-desk: SIGTERM received, disconnecting');
     expect(stderr).toBe('');
     expect(stdout + stderr).not.toContain(emulator.token);
+  });
+
+  it('records the question in DATA_DIR and closes the file cleanly on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'incident-desk-start-data-'));
+    try {
+      const result = await askOnce({ DATA_DIR: dataDir });
+      expect(result.code).toBe(0);
+      // A cleanly closed WAL database leaves no write-ahead log behind.
+      expect(await readdir(dataDir)).toEqual(['questions.sqlite']);
+      const db = new Database(path.join(dataDir, 'questions.sqlite'), { readonly: true });
+      const rows = db.prepare('SELECT question, outcome FROM questions').all();
+      db.close();
+      expect(rows).toEqual([{ question: 'Who seized the police station?', outcome: 'answered' }]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('still answers when DATA_DIR cannot be written, after one line naming the file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'incident-desk-start-blocked-'));
+    try {
+      await writeFile(path.join(dir, 'a-file'), '');
+      const result = await askOnce({ DATA_DIR: path.join(dir, 'a-file', 'data') });
+      expect(result.code).toBe(0);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(`^incident-desk: question recording is off, answers are still served: store: cannot use ${path.join(dir, 'a-file', 'data', 'questions.sqlite')}: the file or its folder is not writable`),
+        ),
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -2,10 +2,11 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commands } from '../../commands/index.js';
+import { commands, messageCommands } from '../../commands/index.js';
 import { Library } from '../../src/library/library.js';
 import { startBot, type RunningBot } from '../../src/discord/bot.js';
 import type { Logger } from '../../src/discord/log.js';
+import type { QuestionLog } from '../../src/store/question-log.js';
 import { DiscordEmulator } from './discord-emulator.js';
 
 /** The repository's own corpus folder. */
@@ -52,9 +53,11 @@ export async function startHarness(options: {
   corpusDir: string;
   askCooldownSeconds?: number;
   moderatorRoleIds?: (emulator: DiscordEmulator) => string[];
+  /** Where the bot records questions and votes; without it, nothing is recorded and no feedback buttons show. */
+  questions?: QuestionLog;
 }): Promise<Harness> {
   // The emulator knows the definitions up front, as Discord would after deploy-commands.
-  const emulator = await DiscordEmulator.start({ commands: commands.map((command) => command.definition) });
+  const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
   const library = await Library.load(options.corpusDir);
   const log = captureLog();
   const bot = await startBot(
@@ -64,6 +67,8 @@ export async function startHarness(options: {
       moderatorRoleIds: options.moderatorRoleIds?.(emulator) ?? [],
       askCooldownSeconds: options.askCooldownSeconds ?? 0,
       commands,
+      messageCommands,
+      questions: options.questions,
     },
     library,
     log,

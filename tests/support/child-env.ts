@@ -1,4 +1,5 @@
 /** The environment for running the project's real entry points as child processes in tests. */
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,6 +30,10 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     HTTP_HOST: '',
     DISCORD_PUBLIC_KEY: '',
     RELOAD_SYNC_DIR: '',
+    // Bots started by tests never write to the repository's data folder.
+    DATA_DIR: path.join(tmpdir(), `incident-desk-test-data-${process.pid}`),
+    RECORD_QUESTIONS: '',
+    QUESTION_RETENTION_DAYS: '',
     ...overrides,
   };
 }

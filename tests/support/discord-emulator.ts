@@ -501,6 +501,50 @@ export class DiscordEmulator {
     }, message);
   }
 
+  /**
+   * Dispatches a message context-menu command (interaction type 2, command type 3) on `target`, as Discord sends
+   * it when a member right-clicks a message and picks the app: the message comes resolved in the payload.
+   */
+  messageCommand(name: string, target: APIMessage, actor: Actor = {}): DispatchedInteraction {
+    const command = this.#commands.get(name);
+    return this.#dispatchInteraction(InteractionType.ApplicationCommand, actor, {
+      id: command?.id ?? snowflake(),
+      name,
+      type: ApplicationCommandType.Message,
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+      target_id: target.id,
+      resolved: { messages: { [target.id]: target } },
+    });
+  }
+
+  /** A message a member posted in the emulator's channel, to use a context-menu command on. */
+  memberMessage(content: string, options: { author?: APIUser; attachments?: number } = {}): APIMessage {
+    const id = snowflake();
+    return {
+      id,
+      channel_id: this.channelId,
+      author: options.author ?? DEFAULT_MEMBER,
+      content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: Array.from({ length: options.attachments ?? 0 }, (_, index) => ({
+        id: snowflake(),
+        filename: `photo-${index + 1}.png`,
+        size: 1024,
+        url: `https://cdn.example.invalid/${id}/${index}.png`,
+        proxy_url: `https://media.example.invalid/${id}/${index}.png`,
+        content_type: 'image/png',
+      })),
+      embeds: [],
+      pinned: false,
+      type: MessageType.Default,
+    };
+  }
+
   /** Dispatches any raw interaction payload; fields missing from `payload` get realistic defaults. */
   dispatchRawInteraction(payload: Record<string, unknown>): DispatchedInteraction {
     const id = typeof payload['id'] === 'string' ? payload['id'] : snowflake();
@@ -1221,9 +1265,23 @@ function validateChoices(choices: unknown): void {
 
 const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
+/** Context-menu command names: 1 to 32 characters, spaces and capitals allowed. */
+const CONTEXT_MENU_NAME = /^[^\p{Cc}]{1,32}$/u;
+
 /** The checks Discord applies to a command definition before registering it. */
 function validateCommand(definition: RESTPostAPIApplicationCommandsJSONBody, path: readonly (string | number)[]): void {
   const name = (definition as { name?: unknown }).name;
+  const type = (definition as { type?: unknown }).type;
+  if (type === ApplicationCommandType.Message || type === ApplicationCommandType.User) {
+    // Context-menu commands have no description and no options.
+    if (typeof name !== 'string' || !CONTEXT_MENU_NAME.test(name) || name.trim() !== name) {
+      throw invalidForm([...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+    }
+    if ((definition as { description?: unknown }).description || (definition as { options?: unknown }).options) {
+      throw invalidForm([...path, 'description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have description or options');
+    }
+    return;
+  }
   if (typeof name !== 'string' || !COMMAND_NAME.test(name) || name !== name.toLowerCase()) {
     throw invalidForm([...path, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
   }

@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { commands, messageCommands } from '../../commands/index.js';
+import { DiscordEmulator, MANAGE_GUILD, MEMBER_PERMISSIONS, makeUser } from '../../tests/support/discord-emulator.js';
+import type { Answer } from '../answer/types.js';
+import { startBot, type RunningBot } from '../discord/bot.js';
+import type { Logger } from '../discord/log.js';
+import { Library } from '../library/library.js';
+import { QuestionLog } from '../store/question-log.js';
+import { distribution, ratio, round, roundedDistribution, type Distribution } from './stats.js';
+
+export interface StoreJob {
+  readonly corpusDir: string;
+  /** Questions to record and ask, cycled: the development questions and a sample of SQuAD's. */
+  readonly questions: readonly string[];
+  /** Questions in the store before /gaps is timed (spread over the last 30 days). */
+  readonly recorded: number;
+  readonly gapsRepeats: number;
+  readonly asks: number;
+  readonly warmup: number;
+}
+
+export interface StoreFigures {
+  readonly recorded: number;
+  /** /gaps through the emulator with `recorded` questions stored, against a plain read of the same rows. */
+  readonly gaps: Distribution;
+  readonly scanMs: number;
+  readonly gapsRatioToScan: number;
+  /** /ask with recording on and off, alternating in the same run. */
+  readonly askOn: Distribution;
+  readonly askOff: Distribution;
+  readonly p99AddedMs: number;
+  /** The write alone, timed around `QuestionLog.record` (analysis of the question included), into the same store. */
+  readonly record: Distribution;
+}
+
+const SILENT: Logger = { info: () => undefined, error: () => undefined };
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MODERATOR = { user: makeUser('bench-moderator'), permissions: MEMBER_PERMISSIONS | MANAGE_GUILD };
+
+/**
+ * The store's costs, through the tests' Discord emulator with the real client: `/gaps` over a store holding
+ * `recorded` questions, and `/ask` with recording on (into that same store) against off, one bot each,
+ * alternating, after a warm-up.
+ */
+export async function measureStore(job: StoreJob): Promise<StoreFigures> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'incident-desk-bench-store-'));
+  const library = await Library.load(job.corpusDir);
+  const now = Date.now();
+  let clock = now - 30 * DAY_MS;
+  const questions = QuestionLog.open({ dataDir, record: true, retentionDays: 90 }, { clock: () => clock });
+  let stopUpkeep = (): void => undefined;
+  const on = await serve(library, questions);
+  const off = await serve(library, undefined);
+  try {
+    // Each distinct question answered once, then recorded as often as the cycle repeats it.
+    const answers = new Map<string, Answer>();
+    for (let i = 0; i < job.recorded; i++) {
+      const question = job.questions[i % job.questions.length]!;
+      let answer = answers.get(question);
+      if (!answer) {
+        answer = await library.current.engine.answer(question);
+        answers.set(question, answer);
+      }
+      clock = now - 30 * DAY_MS + Math.floor((i / job.recorded) * 30 * DAY_MS);
+      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+    }
+    clock = now;
+    // Timed as npm start runs it, checkpointing on a timer rather than inside a write; the bulk load above did not.
+    stopUpkeep = questions.scheduleUpkeep();
+
+    const gapsTimes: number[] = [];
+    for (let i = 0; i < job.gapsRepeats + 1; i++) {
+      const started = performance.now();
+      const interaction = on.emulator.chatInput('gaps', {}, MODERATOR);
+      await on.emulator.waitForCallback(interaction.id, 10_000);
+      if (i > 0) gapsTimes.push(performance.now() - started);
+    }
+    const scanStarted = performance.now();
+    const scanned = scanRows(questions.file, now - 30 * DAY_MS);
+    const scanMs = performance.now() - scanStarted;
+    if (scanned === 0) throw new Error('bench: the store holds no questions to scan');
+
+    const askOn: number[] = [];
+    const askOff: number[] = [];
+    for (let i = 0; i < job.warmup + job.asks; i++) {
+      const question = job.questions[i % job.questions.length]!;
+      const onFirst = i % 2 === 0;
+      const first = await time(onFirst ? on : off, question);
+      const second = await time(onFirst ? off : on, question);
+      if (i < job.warmup) continue;
+      askOn.push(onFirst ? first : second);
+      askOff.push(onFirst ? second : first);
+    }
+    const recordTimes: number[] = [];
+    for (let i = 0; i < job.asks; i++) {
+      const question = job.questions[i % job.questions.length]!;
+      const answer = answers.get(question) ?? (await library.current.engine.answer(question));
+      const started = performance.now();
+      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+      recordTimes.push(performance.now() - started);
+    }
+    const gaps = distribution(gapsTimes);
+    const onFigures = distribution(askOn);
+    const offFigures = distribution(askOff);
+    return {
+      recorded: job.recorded,
+      gaps: roundedDistribution(gaps),
+      scanMs: round(scanMs, 1),
+      gapsRatioToScan: ratio(gaps.p50, scanMs),
+      askOn: roundedDistribution(onFigures),
+      askOff: roundedDistribution(offFigures),
+      p99AddedMs: round(onFigures.p99 - offFigures.p99, 3),
+      record: roundedDistribution(distribution(recordTimes)),
+    };
+  } finally {
+    await on.close();
+    await off.close();
+    stopUpkeep();
+    questions.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Served {
+  readonly emulator: DiscordEmulator;
+  readonly bot: RunningBot;
+  close(): Promise<void>;
+}
+
+async function serve(library: Library, questions: QuestionLog | undefined): Promise<Served> {
+  const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
+  const bot = await startBot(
+    { token: emulator.token, apiBase: emulator.apiBase, moderatorRoleIds: [], askCooldownSeconds: 0, commands, messageCommands, questions },
+    library,
+    SILENT,
+  );
+  return {
+    emulator,
+    bot,
+    close: async () => {
+      await bot.stop();
+      await emulator.close();
+    },
+  };
+}
+
+async function time(served: Served, question: string): Promise<number> {
+  const started = performance.now();
+  const interaction = served.emulator.chatInput('ask', { question });
+  await served.emulator.waitForCallback(interaction.id);
+  return performance.now() - started;
+}
+
+/** The floor for /gaps: reading every question of the period once, with nothing grouped or rendered. */
+function scanRows(file: string, since: number): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT question, group_key FROM questions WHERE asked_at >= ?').all(since).length;
+  } finally {
+    db.close();
+  }
+}
