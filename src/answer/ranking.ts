@@ -34,9 +34,8 @@ export interface RankingOptions {
   readonly contextCredit: number;
   /** A two-sentence quote must cover this much more than one sentence to be chosen over it. */
   readonly twoSentencePenalty: number;
-  /** How the passage score combines the best quote, the whole passage and MiniSearch's BM25. */
+  /** How the passage score combines the best quote and MiniSearch's BM25. */
   readonly quoteWeight: number;
-  readonly passageWeight: number;
   readonly bm25Weight: number;
   /**
    * News tells the heart of a story first: a passage at the start of its document scores this much more, the last
@@ -88,7 +87,6 @@ export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
   contextCredit: 0.6,
   twoSentencePenalty: 0.85,
   quoteWeight: 1,
-  passageWeight: 0.3,
   bm25Weight: 0.2,
   captionFactor: 0.9,
   leadWeight: 0.05,
@@ -217,7 +215,6 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   // A caption describes a picture: when the article's text says as much, the text is the better citation.
   const score =
     (options.quoteWeight * best.value +
-      options.passageWeight * spans.measure(0, passage.text.length).value +
       options.bm25Weight * (hit.score / bestBm25) +
       options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
     (passage.kind === 'caption' ? options.captionFactor : 1) *
