@@ -143,9 +143,9 @@ export class AnswerEngine {
     const confidenceOf = (quote: RankedQuote): number => (semantic ? this.fusedConfidence(quote) : quote.coverage);
     const confidence = roundConfidence(confidenceOf(best));
     if (confidenceOf(best) < this.options.answerThreshold) {
-      // The nearest passage is offered only when it shares words with the question: nearness in meaning alone
-      // ("What is the capital of France?" and a sentence about a province) would only be noise.
-      return { ...abstain(question, 'low-confidence', mode), confidence, closest: best.coverage > 0 ? this.toQuote(best) : undefined };
+      // The nearest passage is offered only when it shares a word with the question: nearness in meaning alone, or
+      // the form of an answer alone ("Who wrote Hamlet?" and any capitalised name), would only be noise.
+      return { ...abstain(question, 'low-confidence', mode), confidence, closest: best.highlights.length > 0 ? this.toQuote(best) : undefined };
     }
     const following = Math.max(this.options.followingQuoteThreshold, confidenceOf(best) * this.options.followingQuoteShare);
     const answering = ranked.filter((quote, i) => i === 0 || confidenceOf(quote) >= following);
