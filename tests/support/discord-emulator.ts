@@ -519,18 +519,10 @@ export class DiscordEmulator {
 
   /** A message a member posted in the emulator's channel, to use a context-menu command on. */
   memberMessage(content: string, options: { author?: APIUser; attachments?: number } = {}): APIMessage {
-    const id = snowflake();
+    const base = messageBase(this.channelId, options.author ?? DEFAULT_MEMBER, content);
+    const { id } = base;
     return {
-      id,
-      channel_id: this.channelId,
-      author: options.author ?? DEFAULT_MEMBER,
-      content,
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      ...base,
       attachments: Array.from({ length: options.attachments ?? 0 }, (_, index) => ({
         id: snowflake(),
         filename: `photo-${index + 1}.png`,
@@ -1097,16 +1089,7 @@ export class DiscordEmulator {
     const payload = state.payload;
     const user = ((payload['member'] as { user?: APIUser } | undefined)?.user ?? payload['user']) as APIUser;
     return {
-      id: snowflake(),
-      channel_id: String(payload['channel_id']),
-      author: this.botUser,
-      content: '',
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
+      ...messageBase(String(payload['channel_id']), this.botUser, ''),
       attachments: [],
       embeds: [],
       components: [],
@@ -1304,4 +1287,20 @@ function validateCommand(definition: RESTPostAPIApplicationCommandsJSONBody, pat
     }
     if (option.required !== true) optionalSeen = true;
   });
+}
+
+/** The fields every message the emulator makes shares: a new id, now, no mentions. */
+function messageBase(channelId: string, author: APIUser, content: string): Pick<APIMessage, 'id' | 'channel_id' | 'author' | 'content' | 'timestamp' | 'edited_timestamp' | 'tts' | 'mention_everyone' | 'mentions' | 'mention_roles'> {
+  return {
+    id: snowflake(),
+    channel_id: channelId,
+    author,
+    content,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+  };
 }
