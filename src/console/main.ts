@@ -35,6 +35,8 @@ async function main(): Promise<number> {
       console.error('console: --json reads questions from standard input: pipe them in, one per line.');
       return 2;
     }
+    // Standard output carries only the answers' JSON lines.
+    for (const warning of library.current.engine.corpus.warnings) console.error(`console: warning: ${warning}`);
     const ask = findCommand('ask')!;
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
       const reply = await runCommand(ask, { question: line }, context, { onError });
@@ -48,6 +50,7 @@ async function main(): Promise<number> {
   const snapshot = library.current.engine;
   console.log(
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
+      snapshot.corpus.warnings.map((warning) => `warning: ${warning}\n`).join('') +
       'Type a question, or /ask question: …, /source passage: …, /reload, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });

@@ -82,7 +82,32 @@ export async function loadCorpus(
 
   if (problems.length > 0) throw new CorpusError(problems);
   documents.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  return { directory: root, documents, glossary, examples };
+  const warnings = (await strayDocuments(root)).map(
+    (file) => `${path.basename(root)}/${file} is outside ${DOCUMENTS_FOLDER}/ and was not loaded`,
+  );
+  return { directory: root, documents, glossary, examples, warnings };
+}
+
+/**
+ * Document-like files (`.txt`, `.md`) of the corpus folder outside `documents/`, relative to the folder: a
+ * moderator who saves an article beside `documents/` would otherwise get no answer from it and no word why. Only
+ * names are looked at, and a folder that cannot be listed is passed over: these files are not part of the corpus.
+ */
+async function strayDocuments(root: string, relative = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const strays: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.name.startsWith('.') || file === DOCUMENTS_FOLDER || file === EXAMPLES_FILE) continue;
+    if (entry.isDirectory()) strays.push(...(await strayDocuments(root, file)));
+    else if (DOCUMENT_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) strays.push(file);
+  }
+  return strays;
 }
 
 async function resolveRoot(directory: string): Promise<string> {

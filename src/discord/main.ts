@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   logger.info(
     `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory}`,
   );
+  for (const warning of engine.corpus.warnings) logger.info(`incident-desk: warning: ${warning}`);
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -239,6 +239,7 @@ function reloadEmbed(outcome: ReloadOutcome): APIEmbed {
     ...changes('Passages removed', report.passages.removed),
     ...changes('Passages changed', report.passages.changed),
     ...(report.glossaryChanged ? ['**Glossary** changed'] : []),
+    ...report.warnings.map((warning) => `**Warning:** ${escapeInline(warning)}`),
   ];
   const summary = `${joined}Now serving ${report.documentCount} document(s), ${report.passageCount} passages (loaded in ${Math.round(report.milliseconds)} ms).`;
   return {

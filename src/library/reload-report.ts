@@ -17,6 +17,8 @@ export interface ReloadReport {
   readonly passageCount: number;
   readonly glossaryChanged: boolean;
   readonly milliseconds: number;
+  /** The new corpus's {@link Corpus.warnings}: files found but not loaded. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -67,6 +69,7 @@ function* comparison(before: Corpus, after: Corpus, milliseconds: number): Gener
     passageCount: passagesAfter.size,
     glossaryChanged: JSON.stringify(before.glossary) !== JSON.stringify(after.glossary),
     milliseconds,
+    warnings: after.warnings,
   };
 }
 

@@ -45,6 +45,25 @@ describe('loadCorpus', () => {
     expect(corpus.examples).toEqual([]);
   });
 
+  it('warns about a .txt or .md outside documents/, naming it, and loads the rest', async () => {
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT }, examples: 'How high was the river?\n' });
+    await writeFile(path.join(directory, 'new-article.txt'), SMALL_DOCUMENT);
+    await mkdir(path.join(directory, 'drafts'));
+    await writeFile(path.join(directory, 'drafts', 'Later.MD'), SMALL_DOCUMENT);
+    await writeFile(path.join(directory, 'notes.json'), '{}');
+    await writeFile(path.join(directory, '.hidden.txt'), 'x');
+    const corpus = await loadCorpus(directory);
+    expect(corpus.documents.map((d) => d.meta.id)).toEqual(['flood-report']);
+    expect(corpus.warnings).toEqual([
+      `${path.basename(directory)}/drafts/Later.MD is outside documents/ and was not loaded`,
+      `${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`,
+    ]);
+  });
+
+  it('warns about nothing in the bundled corpus', async () => {
+    expect((await loadCorpus(BUNDLED_CORPUS)).warnings).toEqual([]);
+  });
+
   it('skips hidden files such as editor leftovers', async () => {
     const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT, '.flood.txt.swp': 'binary junk' } });
     expect((await loadCorpus(directory)).documents).toHaveLength(1);

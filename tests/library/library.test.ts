@@ -43,6 +43,17 @@ describe('Library.reload', () => {
     expect(library.current.version).toBe(2);
   });
 
+  it('reports an article saved beside documents/ as a warning, not a refusal', async () => {
+    const directory = await copyBundledCorpus();
+    const library = await Library.load(directory);
+    await writeFile(path.join(directory, 'new-article.txt'), SMALL_DOCUMENT);
+    const outcome = await library.reload();
+    expect(outcome).toMatchObject({
+      ok: true,
+      report: { warnings: [`${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`] },
+    });
+  });
+
   it('reports the documents and passages added, removed and changed, and serves the new corpus', async () => {
     const directory = await makeCorpus({
       documents: {
