@@ -6,7 +6,7 @@ export interface ColdStartFigures {
   readonly runs: number;
   /**
    * Process start to the first line the console writes (its answer), median over the runs, started as
-   * `npm run console` starts it (`node --import tsx src/console/main.ts`).
+   * `npm run console` starts it (`node scripts/run.mjs src/console/main.ts`: the compiled console).
    */
   readonly consoleMs: number;
   readonly consoleMaxMs: number;
@@ -55,7 +55,7 @@ function timeProcess(command: string, args: readonly string[], options: { cwd: s
 /**
  * Cold start: the console (`--json`, one question on stdin) to its first answer line, as `npm run console` starts
  * it and through the tsx command, against `node -e 0` and `node --import tsx -e 0`, interleaved. One unmeasured
- * run of each first fills tsx's compile cache and the file cache.
+ * run of each first compiles dist/ when stale and fills tsx's compile cache and the file cache.
  */
 export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number): Promise<ColdStartFigures> {
   const env = { ...process.env, CORPUS_DIR: corpusDir };
@@ -64,7 +64,7 @@ export async function measureColdStart(root: string, corpusDir: string, question
   const options = { cwd: root, env, firstLine: false };
   const answering = { cwd: root, env, stdin: `${question}\n`, firstLine: true };
   const series = {
-    console: () => timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], answering),
+    console: () => timeProcess(node, ['scripts/run.mjs', 'src/console/main.ts', '--json'], answering),
     tsxCli: () => timeProcess(tsx, ['src/console/main.ts', '--json'], answering),
     node: () => timeProcess(node, ['-e', '0'], options),
     tsxLoader: () => timeProcess(node, ['--import', 'tsx', '-e', '0'], options),

@@ -9,8 +9,8 @@ import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempD
 afterAll(removeTempDirs);
 
 /**
- * Child processes compile TypeScript as they start (tsx): on a loaded machine that takes many seconds, so the
- * waits here are generous; on an idle one the whole file takes a few seconds.
+ * Child processes start slowly on a loaded machine (the suite runs many at once), so the waits here are generous;
+ * on an idle one the whole file takes a few seconds.
  */
 const PROCESS_TIMEOUT = 180_000;
 
