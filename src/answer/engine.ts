@@ -54,6 +54,16 @@ export class AnswerEngine {
     return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options);
   }
 
+  /**
+   * Makes the engine for `corpus`, a reload of this engine's corpus, updating the index in place for the documents
+   * that changed (see {@link PassageIndex.update}), and hands it to `serve` in the same synchronous step; from then
+   * on this engine must not answer again.
+   */
+  update(corpus: Corpus, serve: (engine: AnswerEngine) => void): Promise<void> {
+    const glossary = new GlossaryLookup(corpus.glossary);
+    return PassageIndex.update(this.index, this.corpus, corpus, (index) => serve(new AnswerEngine(corpus, index, glossary, this.options)), this.options.index);
+  }
+
   get passageCount(): number {
     return this.index.passageCount;
   }

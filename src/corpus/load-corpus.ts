@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { runInSlices } from '../scheduling/slices.js';
@@ -21,21 +22,27 @@ export const DEFAULT_CORPUS_LOAD_OPTIONS: CorpusLoadOptions = { maxFileBytes: 5 
 
 const EMPTY_GLOSSARY: Glossary = { entries: [] };
 
+/** The hash of the file each loaded document was parsed from, to know it unchanged on the next load. */
+const contentHashes = new WeakMap<CorpusDocument, string>();
+
 /**
  * Loads and validates every file of a corpus folder: `documents/**` (`.txt` or `.md`, with front matter), an
  * optional `glossary.json` and an optional `examples.txt`. All or nothing: any problem in any file throws a {@link CorpusError} listing every
  * problem found, so a half-valid corpus is never served. Nothing outside the folder is read, through links or
- * otherwise.
+ * otherwise. Given the `previous` corpus, a document file whose content is unchanged is not parsed again: the
+ * previous document object itself is kept, which is how a reload knows what it need not re-index.
  */
 export async function loadCorpus(
   directory: string,
   options: CorpusLoadOptions = DEFAULT_CORPUS_LOAD_OPTIONS,
+  previous?: Corpus,
 ): Promise<Corpus> {
   const root = await resolveRoot(directory);
   const problems: CorpusProblem[] = [];
   const reader = new CorpusReader(root, options, problems);
 
   const documents: CorpusDocument[] = [];
+  const previousByFile = new Map(previous?.documents.map((document) => [document.file, document]));
   const documentsDir = path.join(root, DOCUMENTS_FOLDER);
   if (!(await isDirectory(documentsDir))) {
     problems.push({ file: DOCUMENTS_FOLDER, message: 'is missing: put the articles in a folder "documents"' });
@@ -48,9 +55,17 @@ export async function loadCorpus(
       }
       const content = await reader.readText(file);
       if (content === undefined) continue;
+      const hash = createHash('sha256').update(content).digest('base64');
+      const unchanged = previousByFile.get(relative);
+      if (unchanged !== undefined && contentHashes.get(unchanged) === hash) {
+        documents.push(unchanged);
+        continue;
+      }
       const parsed = await runInSlices(parseDocumentFileInSteps(relative, content));
-      if (parsed.ok) documents.push(parsed.document);
-      else problems.push(...parsed.problems);
+      if (parsed.ok) {
+        contentHashes.set(parsed.document, hash);
+        documents.push(parsed.document);
+      } else problems.push(...parsed.problems);
     }
     if (documents.length === 0 && problems.length === 0) {
       problems.push({ file: DOCUMENTS_FOLDER, message: 'holds no documents' });

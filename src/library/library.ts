@@ -23,9 +23,11 @@ export const DEFAULT_LIBRARY_OPTIONS: LibraryOptions = {
 };
 
 /**
- * Holds the corpus being served. A reload builds a whole new snapshot off to the side and swaps it in with one
- * assignment, so every question sees either the old corpus or the new one, never a mix; if the new corpus has
- * problems, the old one keeps serving. Reloads never overlap: a reload asked for while one runs shares its result.
+ * Holds the corpus being served. A reload reads again only the files that changed and re-indexes only their
+ * documents, changing the shared index in one synchronous step just before the new snapshot is swapped in (a large
+ * change builds a whole new index off to the side instead); answers are synchronous, so every question sees either
+ * the old corpus or the new one, never a mix. If the new corpus has problems, the old one keeps serving, untouched.
+ * Reloads never overlap: a reload asked for while one runs shares its result.
  */
 export class Library {
   private snapshot: LibrarySnapshot;
@@ -63,10 +65,11 @@ export class Library {
   private async rebuild(): Promise<ReloadOutcome> {
     const started = performance.now();
     try {
-      const corpus = await loadCorpus(this.directory, this.options.corpus);
-      const engine = await AnswerEngine.build(corpus, this.options.engine);
       const before = this.snapshot;
-      this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
+      const corpus = await loadCorpus(this.directory, this.options.corpus, before.engine.corpus);
+      await before.engine.update(corpus, (engine) => {
+        this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
+      });
       // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.
       const report = await compareCorpora(before.engine.corpus, corpus, performance.now() - started);
       return { ok: true, joined: false, report };

@@ -31,12 +31,14 @@ describe('npm run bench --json', () => {
       bundled!.answer.baseline.p99,
       bundled!.build.oursMs,
       bundled!.reload.reloadMs,
+      bundled!.reload.editOneMs,
+      bundled!.reload.editOneMaxEventLoopDelayMs,
       bundled!.reload.maxEventLoopDelayMs,
       bundled!.memory.rssMb,
     ]) {
       expect(Number.isFinite(value)).toBe(true);
     }
-    expect(results.targets).toHaveLength(6);
+    expect(results.targets).toHaveLength(9);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CorpusError, describeProblem, type CorpusProblem } from '../../src/corpus/errors.js';
@@ -62,6 +62,21 @@ describe('loadCorpus', () => {
 
   it('warns about nothing in the bundled corpus', async () => {
     expect((await loadCorpus(BUNDLED_CORPUS)).warnings).toEqual([]);
+  });
+
+  it('keeps the previous document of a file whose content is unchanged, and parses an edited or renamed one again', async () => {
+    const other = documentFile({ id: 'alpha', title: 'Alpha', source: 'S' }, ['Alpha text.']);
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT, 'alpha.txt': other, 'beta.txt': other.replace(/alpha/g, 'beta') } });
+    const previous = await loadCorpus(directory);
+    await writeFile(path.join(directory, 'documents', 'alpha.txt'), other.replace('Alpha text.', 'Alpha text, edited.'));
+    await rm(path.join(directory, 'documents', 'beta.txt'));
+    await writeFile(path.join(directory, 'documents', 'beta-moved.txt'), other.replace(/alpha/g, 'beta'));
+    const next = await loadCorpus(directory, undefined, previous);
+    const byId = (corpus: typeof previous, id: string) => corpus.documents.find((document) => document.meta.id === id);
+    expect(byId(next, 'flood-report')).toBe(byId(previous, 'flood-report'));
+    expect(byId(next, 'alpha')).not.toBe(byId(previous, 'alpha'));
+    expect(byId(next, 'alpha')?.passages[0]?.text).toBe('Alpha text, edited.');
+    expect(byId(next, 'beta')?.file).toBe('documents/beta-moved.txt');
   });
 
   it('skips hidden files such as editor leftovers', async () => {

@@ -92,6 +92,27 @@ describe('Library.reload', () => {
     expect(library.current.engine.passage('old-news#p1')).toBeUndefined();
   });
 
+  it('answers after a reload that edits one document as a fresh load of the edited corpus does, keeping the others\' passages', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'flood.txt': SMALL_DOCUMENT,
+        'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast.', 'Two bridges collapsed.']),
+      },
+    });
+    const library = await Library.load(directory);
+    const flood = library.current.engine.passage('flood-report#p2')!.passage;
+    await writeCorpus(directory, {
+      documents: { 'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast.', 'Three bridges collapsed and 40 families were evacuated.']) },
+    });
+    const outcome = await library.reload();
+    expect(outcome).toMatchObject({ ok: true, report: { documents: { changed: ['quake'] }, passages: { changed: ['quake#p2'] } } });
+    const fresh = await Library.load(directory);
+    for (const question of ['How many bridges collapsed?', 'How many families were evacuated?', 'What shook the coast?']) {
+      expect(library.current.engine.answer(question)).toEqual(fresh.current.engine.answer(question));
+    }
+    expect(library.current.engine.passage('flood-report#p2')!.passage).toBe(flood);
+  });
+
   it('keeps serving the old corpus, answering identically, when the new one is broken, and reports why', async () => {
     const directory = await copyBundledCorpus();
     const library = await Library.load(directory);
