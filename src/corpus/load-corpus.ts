@@ -53,14 +53,17 @@ export async function loadCorpus(
         problems.push({ file: relative, message: 'is not a document: documents are .txt or .md files' });
         continue;
       }
-      const content = await reader.readText(file);
-      if (content === undefined) continue;
-      const hash = createHash('sha256').update(content).digest('base64');
+      const bytes = await reader.readBytes(file);
+      if (bytes === undefined) continue;
+      // Hashed as bytes: an unchanged file, checked when first loaded, is not decoded again.
+      const hash = createHash('sha256').update(bytes).digest('base64');
       const unchanged = previousByFile.get(relative);
       if (unchanged !== undefined && contentHashes.get(unchanged) === hash) {
         documents.push(unchanged);
         continue;
       }
+      const content = reader.textOf(file, bytes);
+      if (content === undefined) continue;
       const parsed = await runInSlices(parseDocumentFileInSteps(relative, content));
       if (parsed.ok) {
         contentHashes.set(parsed.document, hash);
@@ -164,6 +167,12 @@ class CorpusReader {
 
   /** The file's text, or undefined after recording why it cannot be used. */
   async readText(file: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(file);
+    return bytes && this.textOf(file, bytes);
+  }
+
+  /** The file's bytes, or undefined after recording why it cannot be read (a link outside, too large…). */
+  async readBytes(file: string): Promise<Buffer | undefined> {
     const relative = toCorpusPath(this.root, file);
     const target = await this.insideTarget(file);
     if (target === undefined) return undefined;
@@ -176,8 +185,12 @@ class CorpusReader {
       });
       return undefined;
     }
-    const bytes = await this.attempt(file, () => readFile(target));
-    if (bytes === undefined) return undefined;
+    return this.attempt(file, () => readFile(target));
+  }
+
+  /** The bytes as text, or undefined after recording why they are not usable text (binary, not UTF-8, empty). */
+  textOf(file: string, bytes: Buffer): string | undefined {
+    const relative = toCorpusPath(this.root, file);
     if (bytes.includes(0)) {
       this.problems.push({ file: relative, message: 'is a binary file (it contains NUL bytes), not text' });
       return undefined;

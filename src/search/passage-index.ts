@@ -208,7 +208,9 @@ export class PassageIndex {
     const removed = from.documents.filter((document) => !kept.has(document));
     const added = to.documents.filter((document) => !earlier.has(document));
     const changedPassages = [...removed, ...added].reduce((sum, document) => sum + document.passages.length, 0);
-    if (changedPassages > options.maxPassagesUpdatedInPlace) serve(await PassageIndex.build(to, options));
+    // The same documents, in the same order: the index serves the new corpus as it is.
+    if (changedPassages === 0 && to.documents.every((document, i) => document === from.documents[i])) serve(previous);
+    else if (changedPassages > options.maxPassagesUpdatedInPlace) serve(await PassageIndex.build(to, options));
     else await runInSlices(PassageIndex.updateInSteps(previous, to, new Set(removed), new Set(added), serve), options.sliceMilliseconds);
   }
 
