@@ -48,8 +48,9 @@ export const ask: Command<z.infer<typeof askOptions>> = {
   options: askOptions,
   moderatorOnly: false,
   async execute({ question, private: isPrivate, page }, { library, questions, guildId }) {
+    const answer = await library.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
+    // The snapshot that answered, for its corpus version: nothing is awaited between the answer and here.
     const { engine } = library.current;
-    const answer = await engine.answer(question, { offset: page * QUOTES_PER_PAGE, limit: QUOTES_PER_PAGE });
     // A "more quotes" page repeats a question already recorded: only the first answer is.
     const feedback = page === 0 && questions ? questions.record({ question, guildId, answer, corpusVersion: await corpusVersion(engine.corpus) }) : undefined;
     return { kind: 'answer', answer, private: isPrivate, feedback };

@@ -24,6 +24,6 @@ export const check: MessageCommand = {
             : 'That message has no text to check against the articles.';
       return { kind: 'notice', tone: 'info', text, private: true };
     }
-    return { kind: 'check', check: await checkClaims(library.current.engine, claims.claims, claims.leftOut), private: true };
+    return { kind: 'check', check: await checkClaims((claim, page) => library.answer(claim, page), claims.claims, claims.leftOut), private: true };
   },
 };

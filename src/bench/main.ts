@@ -210,7 +210,7 @@ async function main(): Promise<void> {
       await measure('generated', dir);
     }
     if (only.has('cold-start')) {
-      progress(`cold start: ${SIZES.coldRuns} runs each of the console (node --import tsx and the tsx command), node -e 0 and node --import tsx -e 0`);
+      progress(`cold start: ${SIZES.coldRuns} runs each of the console (compiled, through scripts/run.mjs, and through the tsx command), node -e 0 and node --import tsx -e 0`);
       const emptyCache = path.join(work, 'empty-cache');
       coldStart = await measureColdStart(ROOT, bundledDir, devQuestions[0] ?? 'Who seized the police station?', SIZES.coldRuns, emptyCache);
     }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
 import { AnswerEngine } from '../answer/engine.js';
@@ -45,8 +46,15 @@ export interface CorpusFigures {
   readonly reload: {
     /** Library.load at start-up: read, validate, split, index. */
     readonly firstLoadMs: number;
-    /** Library.reload: read, validate, split, index, compare, swap (median of the reloads). */
+    /**
+     * Library.reload with nothing changed: read and hash every file, compare, swap (median of the reloads).
+     */
     readonly reloadMs: number;
+    /** Library.reload after one document was edited (a sentence added): only that document is parsed and re-indexed. */
+    readonly editOneMs: number;
+    readonly editOneMaxEventLoopDelayMs: number;
+    /** The reload after an edit, against our own full index build of the corpus. */
+    readonly editOneRatioToBuild: number;
     readonly reloadRatioToBaselineBuild: number;
     /**
      * Longest event-loop delay seen during any reload; the floors: while idle, and while the loop runs 15 ms
@@ -175,6 +183,13 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
     if (!result.ok) throw new Error(`bench: reload of ${job.label} failed: ${JSON.stringify(result.problems.slice(0, 3))}`);
     reloadDelays.push(maxMs);
   }
+  const restore = await editOneDocument(job.directory);
+  collectGarbage();
+  started = performance.now();
+  const editReload = await measureEventLoop(() => library.reload());
+  const editOneMs = performance.now() - started;
+  await restore();
+  if (!editReload.result.ok) throw new Error(`bench: reload of ${job.label} after an edit failed: ${JSON.stringify(editReload.result.problems.slice(0, 3))}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const busy = await measureEventLoop(() => busyWork(Math.max(1000, Math.min(median(reloadTimes), 5000)), 15));
   const engine = library.current.engine;
@@ -232,6 +247,9 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       firstLoadMs: round(firstLoadMs, 1),
       reloadMs: round(reloadMs, 1),
       reloadRatioToBaselineBuild: ratio(reloadMs, baselineBuildMs),
+      editOneMs: round(editOneMs, 1),
+      editOneMaxEventLoopDelayMs: round(editReload.maxMs, 1),
+      editOneRatioToBuild: ratio(editOneMs, oursBuildMs),
       maxEventLoopDelayMs: round(Math.max(...reloadDelays), 1),
       medianReloadMaxDelayMs: round(median(reloadDelays), 1),
       idleEventLoopDelayMs: round(idle.maxMs, 1),
@@ -249,6 +267,20 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       heapPer1000Ratio: ratio(heapPer1000, baselineHeapPer1000),
     },
   };
+}
+
+/**
+ * A moderator's usual change: one sentence added to the last paragraph of the first document file. Returns what
+ * puts the file back, so later parts of the run see the corpus as generated.
+ */
+async function editOneDocument(directory: string): Promise<() => Promise<void>> {
+  const documents = path.join(directory, 'documents');
+  const first = (await readdir(documents)).filter((name) => name.endsWith('.txt')).sort()[0];
+  if (first === undefined) throw new Error(`bench: no document file in ${documents} to edit`);
+  const file = path.join(documents, first);
+  const original = await readFile(file, 'utf8');
+  await writeFile(file, `${original.trimEnd()} The bench edited this paragraph.\n`);
+  return () => writeFile(file, original);
 }
 
 function roundDistribution(d: Distribution): Distribution {

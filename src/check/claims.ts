@@ -1,5 +1,5 @@
-import type { AnswerEngine } from '../answer/engine.js';
-import type { Quote } from '../answer/types.js';
+import type { AnswerPage } from '../answer/engine.js';
+import type { Answer, Quote } from '../answer/types.js';
 import { truncate } from '../commands/choices.js';
 
 /** How much of a message is checked, and how many passages are quoted back. */
@@ -50,11 +50,15 @@ export function claimsOf(text: string): Claims {
  * Asks the engine about each claim as it would a question and keeps the quotes it answers with, each passage
  * once. The engine's threshold decides what bears on a claim; nothing here judges whether a claim is true.
  */
-export async function checkClaims(engine: AnswerEngine, claims: readonly string[], leftOut = 0): Promise<ClaimCheck> {
+export async function checkClaims(
+  ask: (question: string, page: AnswerPage) => Promise<Answer>,
+  claims: readonly string[],
+  leftOut = 0,
+): Promise<ClaimCheck> {
   const quotes: Quote[] = [];
   const seen = new Set<string>();
   for (const claim of claims) {
-    const answer = await engine.answer(claim, { limit: CLAIM_LIMITS.quotesPerClaim });
+    const answer = await ask(claim, { limit: CLAIM_LIMITS.quotesPerClaim });
     if (!answer.answered) continue;
     for (const quote of answer.quotes) {
       const key = `${quote.citation.passageId}\u0000${quote.text}`;

@@ -51,6 +51,8 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
       console.error('console: --json reads questions from standard input: pipe them in, one per line.');
       return 2;
     }
+    // Standard output carries only the answers' JSON lines.
+    for (const warning of library.current.engine.corpus.warnings) console.error(`console: warning: ${warning}`);
     const ask = findCommand('ask')!;
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
       const reply = await runCommand(ask, { question: line }, context, { onError });
@@ -65,6 +67,7 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
   console.log(
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
       `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
+      snapshot.corpus.warnings.map((warning) => `warning: ${warning}\n`).join('') +
       'Type a question, or /ask question: …, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });

@@ -115,5 +115,6 @@ function renderReloadReport(report: ReloadReport, joined: boolean): string {
     ...changes('passages removed', passages.removed),
     ...changes('passages changed', passages.changed),
     ...(report.glossaryChanged ? ['  glossary changed'] : []),
+    ...report.warnings.map((warning) => `  warning: ${warning}`),
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { runInSlices } from '../scheduling/slices.js';
@@ -21,21 +22,27 @@ export const DEFAULT_CORPUS_LOAD_OPTIONS: CorpusLoadOptions = { maxFileBytes: 5 
 
 const EMPTY_GLOSSARY: Glossary = { entries: [] };
 
+/** The hash of the file each loaded document was parsed from, to know it unchanged on the next load. */
+const contentHashes = new WeakMap<CorpusDocument, string>();
+
 /**
  * Loads and validates every file of a corpus folder: `documents/**` (`.txt` or `.md`, with front matter), an
  * optional `glossary.json` and an optional `examples.txt`. All or nothing: any problem in any file throws a {@link CorpusError} listing every
  * problem found, so a half-valid corpus is never served. Nothing outside the folder is read, through links or
- * otherwise.
+ * otherwise. Given the `previous` corpus, a document file whose content is unchanged is not parsed again: the
+ * previous document object itself is kept, which is how a reload knows what it need not re-index.
  */
 export async function loadCorpus(
   directory: string,
   options: CorpusLoadOptions = DEFAULT_CORPUS_LOAD_OPTIONS,
+  previous?: Corpus,
 ): Promise<Corpus> {
   const root = await resolveRoot(directory);
   const problems: CorpusProblem[] = [];
   const reader = new CorpusReader(root, options, problems);
 
   const documents: CorpusDocument[] = [];
+  const previousByFile = new Map(previous?.documents.map((document) => [document.file, document]));
   const documentsDir = path.join(root, DOCUMENTS_FOLDER);
   if (!(await isDirectory(documentsDir))) {
     problems.push({ file: DOCUMENTS_FOLDER, message: 'is missing: put the articles in a folder "documents"' });
@@ -46,11 +53,22 @@ export async function loadCorpus(
         problems.push({ file: relative, message: 'is not a document: documents are .txt or .md files' });
         continue;
       }
-      const content = await reader.readText(file);
+      const bytes = await reader.readBytes(file);
+      if (bytes === undefined) continue;
+      // Hashed as bytes: an unchanged file, checked when first loaded, is not decoded again.
+      const hash = createHash('sha256').update(bytes).digest('base64');
+      const unchanged = previousByFile.get(relative);
+      if (unchanged !== undefined && contentHashes.get(unchanged) === hash) {
+        documents.push(unchanged);
+        continue;
+      }
+      const content = reader.textOf(file, bytes);
       if (content === undefined) continue;
       const parsed = await runInSlices(parseDocumentFileInSteps(relative, content));
-      if (parsed.ok) documents.push(parsed.document);
-      else problems.push(...parsed.problems);
+      if (parsed.ok) {
+        contentHashes.set(parsed.document, hash);
+        documents.push(parsed.document);
+      } else problems.push(...parsed.problems);
     }
     if (documents.length === 0 && problems.length === 0) {
       problems.push({ file: DOCUMENTS_FOLDER, message: 'holds no documents' });
@@ -82,7 +100,32 @@ export async function loadCorpus(
 
   if (problems.length > 0) throw new CorpusError(problems);
   documents.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  return { directory: root, documents, glossary, examples };
+  const warnings = (await strayDocuments(root)).map(
+    (file) => `${path.basename(root)}/${file} is outside ${DOCUMENTS_FOLDER}/ and was not loaded`,
+  );
+  return { directory: root, documents, glossary, examples, warnings };
+}
+
+/**
+ * Document-like files (`.txt`, `.md`) of the corpus folder outside `documents/`, relative to the folder: a
+ * moderator who saves an article beside `documents/` would otherwise get no answer from it and no word why. Only
+ * names are looked at, and a folder that cannot be listed is passed over: these files are not part of the corpus.
+ */
+async function strayDocuments(root: string, relative = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const strays: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = relative === '' ? entry.name : `${relative}/${entry.name}`;
+    if (entry.name.startsWith('.') || file === DOCUMENTS_FOLDER || file === EXAMPLES_FILE) continue;
+    if (entry.isDirectory()) strays.push(...(await strayDocuments(root, file)));
+    else if (DOCUMENT_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) strays.push(file);
+  }
+  return strays;
 }
 
 async function resolveRoot(directory: string): Promise<string> {
@@ -124,6 +167,12 @@ class CorpusReader {
 
   /** The file's text, or undefined after recording why it cannot be used. */
   async readText(file: string): Promise<string | undefined> {
+    const bytes = await this.readBytes(file);
+    return bytes && this.textOf(file, bytes);
+  }
+
+  /** The file's bytes, or undefined after recording why it cannot be read (a link outside, too large…). */
+  async readBytes(file: string): Promise<Buffer | undefined> {
     const relative = toCorpusPath(this.root, file);
     const target = await this.insideTarget(file);
     if (target === undefined) return undefined;
@@ -136,8 +185,12 @@ class CorpusReader {
       });
       return undefined;
     }
-    const bytes = await this.attempt(file, () => readFile(target));
-    if (bytes === undefined) return undefined;
+    return this.attempt(file, () => readFile(target));
+  }
+
+  /** The bytes as text, or undefined after recording why they are not usable text (binary, not UTF-8, empty). */
+  textOf(file: string, bytes: Buffer): string | undefined {
+    const relative = toCorpusPath(this.root, file);
     if (bytes.includes(0)) {
       this.problems.push({ file: relative, message: 'is a binary file (it contains NUL bytes), not text' });
       return undefined;

@@ -58,4 +58,9 @@ export interface Corpus {
   readonly glossary: Glossary;
   /** Example questions for `/help`, from `examples.txt`. */
   readonly examples: readonly string[];
+  /**
+   * What was found but not loaded, each a sentence naming its file ("corpus/new-article.txt is outside
+   * documents/ and was not loaded"): reported with the load, never a reason to refuse it.
+   */
+  readonly warnings: readonly string[];
 }

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   logger.info(
     `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
+  for (const warning of engine.corpus.warnings) logger.info(`incident-desk: warning: ${warning}`);
 
   stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]).finally(store.close), logger, 'disconnecting');
   // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.

@@ -256,6 +256,7 @@ function reloadEmbed(outcome: ReloadOutcome, fleet: FleetReload | undefined): AP
     ...changes('Passages removed', report.passages.removed),
     ...changes('Passages changed', report.passages.changed),
     ...(report.glossaryChanged ? ['**Glossary** changed'] : []),
+    ...report.warnings.map((warning) => `**Warning:** ${escapeInline(warning)}`),
   ];
   const summary = `${joined}Now serving ${report.documentCount} document(s), ${report.passageCount} passages (loaded in ${Math.round(report.milliseconds)} ms).`;
   const others = fleet ? fleetLines(fleet) : { lines: [], everywhere: true };

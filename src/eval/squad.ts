@@ -48,5 +48,5 @@ export function squadDocument(article: SquadArticle, idSuffix = ''): CorpusDocum
 
 /** A corpus made of SQuAD articles, held in memory: for evaluation and benchmarks, not served. */
 export function squadCorpus(articles: readonly SquadArticle[]): Corpus {
-  return { directory: '(squad)', documents: articles.map((article) => squadDocument(article)), glossary: { entries: [] }, examples: [] };
+  return { directory: '(squad)', documents: articles.map((article) => squadDocument(article)), glossary: { entries: [] }, examples: [], warnings: [] };
 }

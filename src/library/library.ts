@@ -1,4 +1,5 @@
-import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions } from '../answer/engine.js';
+import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions, type AnswerPage } from '../answer/engine.js';
+import type { Answer } from '../answer/types.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
 import type { SemanticSearch } from '../semantic/semantic-search.js';
@@ -26,9 +27,11 @@ export const DEFAULT_LIBRARY_OPTIONS: LibraryOptions = {
 };
 
 /**
- * Holds the corpus being served. A reload builds a whole new snapshot off to the side and swaps it in with one
- * assignment, so every question sees either the old corpus or the new one, never a mix; if the new corpus has
- * problems, the old one keeps serving. Reloads never overlap: a reload asked for while one runs shares its result.
+ * Holds the corpus being served. A reload reads again only the files that changed and re-indexes only their
+ * documents, changing the shared index in one synchronous step just before the new snapshot is swapped in (a large
+ * change builds a whole new index off to the side instead); answers are synchronous, so every question sees either
+ * the old corpus or the new one, never a mix. If the new corpus has problems, the old one keeps serving, untouched.
+ * Reloads never overlap: a reload asked for while one runs shares its result.
  */
 export class Library {
   private snapshot: LibrarySnapshot;
@@ -55,6 +58,16 @@ export class Library {
     return this.snapshot;
   }
 
+  /**
+   * Answers from the corpus serving once the question is prepared: embedding is awaited first, then the answer
+   * comes synchronously from one snapshot, so a reload in between (which may change the shared index) is never
+   * seen halfway.
+   */
+  async answer(question: string, page?: AnswerPage): Promise<Answer> {
+    const prepared = await this.snapshot.engine.prepare(question);
+    return this.snapshot.engine.answerPrepared(question, page ?? {}, prepared);
+  }
+
   /** Re-reads the corpus folder and swaps the new corpus in, or reports why not and keeps the old one. */
   reload(): Promise<ReloadOutcome> {
     if (this.running) return this.running.then((outcome) => ({ ...outcome, joined: true }));
@@ -67,12 +80,11 @@ export class Library {
   private async rebuild(): Promise<ReloadOutcome> {
     const started = performance.now();
     try {
-      const corpus = await loadCorpus(this.directory, this.options.corpus);
-      const engine = await AnswerEngine.build(corpus, this.options.engine, this.options.semantic);
-      // A reload swaps in a corpus whose vectors are ready: answers do not fall back to lexical after each reload.
-      await engine.vectorsSettled;
       const before = this.snapshot;
-      this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
+      const corpus = await loadCorpus(this.directory, this.options.corpus, before.engine.corpus);
+      await before.engine.update(corpus, (engine) => {
+        this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
+      });
       // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.
       const report = await compareCorpora(before.engine.corpus, corpus, performance.now() - started);
       return { ok: true, joined: false, report };

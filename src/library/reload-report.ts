@@ -17,6 +17,8 @@ export interface ReloadReport {
   readonly passageCount: number;
   readonly glossaryChanged: boolean;
   readonly milliseconds: number;
+  /** The new corpus's {@link Corpus.warnings}: files found but not loaded. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -36,12 +38,19 @@ export function compareCorpora(before: Corpus, after: Corpus, milliseconds: numb
   return runInSlices(comparison(before, after, milliseconds));
 }
 
-/** The comparison in small steps: it yields after each passage, so a caller can pause between any two. */
+/**
+ * The comparison in small steps: it yields after each passage, so a caller can pause between any two. A document
+ * both corpora hold as the same object (the loader keeps an unchanged file's document) is unchanged, and its
+ * passages are not compared: passage ids start with their document's id, so no other document's can match them.
+ */
 function* comparison(before: Corpus, after: Corpus, milliseconds: number): Generator<void, ReloadReport> {
   const passagesBefore = new Map<string, string>();
   const passagesAfter = new Map<string, string>();
+  const documentsAfter = new Set(after.documents);
+  const shared = new Set(before.documents.filter((document) => documentsAfter.has(document)));
   for (const [corpus, passages] of [[before, passagesBefore], [after, passagesAfter]] as const) {
     for (const document of corpus.documents) {
+      if (shared.has(document)) continue;
       for (const passage of document.passages) {
         passages.set(passage.id, passage.text);
         yield;
@@ -52,7 +61,7 @@ function* comparison(before: Corpus, after: Corpus, milliseconds: number): Gener
   const changedDocuments: string[] = [];
   for (const document of after.documents) {
     const earlier = documentsBefore.get(document.meta.id);
-    if (earlier && !(yield* sameDocument(earlier, document))) changedDocuments.push(document.meta.id);
+    if (earlier && earlier !== document && !(yield* sameDocument(earlier, document))) changedDocuments.push(document.meta.id);
   }
   const passages = yield* diff(passagesBefore, passagesAfter);
   const idsAfter = new Set(after.documents.map((document) => document.meta.id));
@@ -64,9 +73,10 @@ function* comparison(before: Corpus, after: Corpus, milliseconds: number): Gener
     },
     passages,
     documentCount: after.documents.length,
-    passageCount: passagesAfter.size,
+    passageCount: after.documents.reduce((sum, document) => sum + document.passages.length, 0),
     glossaryChanged: JSON.stringify(before.glossary) !== JSON.stringify(after.glossary),
     milliseconds,
+    warnings: after.warnings,
   };
 }
 

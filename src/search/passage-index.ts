@@ -45,10 +45,40 @@ export interface PassageHit {
 export interface PassageIndexOptions {
   /** How long indexing may hold the event loop before it yields, in milliseconds. */
   readonly sliceMilliseconds: number;
+  /**
+   * Most passages (removed plus added) {@link PassageIndex.update} changes in place; a larger change builds a
+   * new index. The in-place change runs in one go, so that no answer sees it half done: this bounds how long it
+   * holds the event loop (MiniSearch adds about 3 passages a millisecond at 100,000 passages).
+   */
+  readonly maxPassagesUpdatedInPlace: number;
 }
 
 /** Defaults for {@link PassageIndex.build}. */
-export const DEFAULT_PASSAGE_INDEX_OPTIONS: PassageIndexOptions = { sliceMilliseconds: 15 };
+export const DEFAULT_PASSAGE_INDEX_OPTIONS: PassageIndexOptions = { sliceMilliseconds: 15, maxPassagesUpdatedInPlace: 200 };
+
+/** A corpus word, its stem, and how many passages hold it (a word no passage holds any more leaves the map). */
+interface CorpusWord {
+  readonly stem: string;
+  passages: number;
+}
+
+/** What indexing a passage adds to (or removing it takes from) the index, worked out before any change is made. */
+interface AnalysedPassage {
+  readonly slot: number;
+  readonly entry: IndexedPassage;
+  readonly stems: readonly string[];
+  readonly contextStems: readonly string[];
+  /** Each word of the passage once, with its stem. */
+  readonly words: ReadonlyMap<string, string>;
+}
+
+function analysePassage(slot: number, entry: IndexedPassage): AnalysedPassage {
+  const tokens = contentTokens(entry.passage.text);
+  const words = new Map<string, string>();
+  for (const token of tokens) if (!words.has(token.word)) words.set(token.word, token.stem);
+  const contextStems = entry.context === undefined ? [] : contentTokens(entry.context).map((token) => token.stem);
+  return { slot, entry, stems: tokens.map((token) => token.stem), contextStems, words };
+}
 
 interface IndexedFields {
   readonly id: number;
@@ -70,8 +100,9 @@ const PRE_ANALYSED = {
 class PassageSearch extends MiniSearch<IndexedFields> {
   /**
    * Calls `visit` with the id of each passage holding `term`, once for each field holding it (as a search's
-   * `boostDocument` is called). Passages are only ever added, never removed or discarded, and each is added with
-   * the id MiniSearch gives it (`PassageIndex.build` checks this), so the id is the short id MiniSearch keys by.
+   * `boostDocument` is called). Each passage is added with the id MiniSearch gives it (its slot: `PassageIndex.build`
+   * checks this, and an update adds at {@link nextId}), so the id is the short id MiniSearch keys by. A removed
+   * passage is removed from the lists too (never discarded), so every id listed is a passage served.
    */
   forEachHolding(term: string, visit: (id: number) => void): void {
     const fields = this._index.get(term);
@@ -84,6 +115,11 @@ class PassageSearch extends MiniSearch<IndexedFields> {
     for (const [shortId, id] of this._documentIds) if (shortId !== id) return false;
     return this._documentIds.size === this.documentCount;
   }
+
+  /** The short id MiniSearch gives the next passage added. */
+  get nextId(): number {
+    return this._nextId;
+  }
 }
 
 /**
@@ -93,11 +129,19 @@ class PassageSearch extends MiniSearch<IndexedFields> {
 export class PassageIndex {
   private constructor(
     private readonly search: PassageSearch,
-    private readonly frequencies: ReadonlyMap<string, number>,
-    private readonly words: SearchableMap<string>,
+    private readonly frequencies: Map<string, number>,
+    private readonly words: SearchableMap<CorpusWord>,
     readonly entries: readonly IndexedPassage[],
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
+    /** Each passage by the id MiniSearch knows it by; a removed passage leaves its slot empty. */
+    private readonly slots: readonly (IndexedPassage | undefined)[],
   ) {}
+
+  /**
+   * Set once {@link PassageIndex.update} has changed the MiniSearch index, frequencies and words this index shares
+   * with its successor: searching it then would mix two corpora, so it refuses.
+   */
+  private replaced = false;
 
   private readonly recentTokens = new Map<string, { readonly text: readonly Token[]; readonly context: readonly Token[] }>();
   /** Passages asked about once since their tokens were last kept (cleared when it reaches `ASKED_ONCE_LIMIT`). */
@@ -119,30 +163,103 @@ export class PassageIndex {
     });
     const frequencies = new Map<string, number>();
     // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
-    const stemOfWord = new Map<string, string>();
+    const wordMap = new Map<string, CorpusWord>();
     const entries: IndexedPassage[] = [];
     const byId = new Map<string, IndexedPassage>();
     for (const document of corpus.documents) {
       for (const entry of withContext(document)) {
-        const id = entries.length;
+        const analysed = analysePassage(entries.length, entry);
         entries.push(entry);
         byId.set(entry.passage.id, entry);
-        const tokens = contentTokens(entry.passage.text);
-        const stems = tokens.map((token) => token.stem);
-        for (const stem of new Set(stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
-        for (const token of tokens) if (!stemOfWord.has(token.word)) stemOfWord.set(token.word, token.stem);
-        const contextStems = entry.context === undefined ? [] : contentTokens(entry.context).map((token) => token.stem);
-        search.add({ id, stems: stems.join(' '), context: contextStems.join(' ') });
+        addToIndex(search, frequencies, wordMap, analysed);
         yield;
       }
     }
     if (!search.idsAreShortIds()) throw new Error('PassageIndex: MiniSearch numbered the passages otherwise than expected');
-    const words = new SearchableMap<string>();
-    for (const [word, stem] of stemOfWord) {
-      words.set(word, stem);
+    const words = new SearchableMap<CorpusWord>();
+    for (const [word, counted] of wordMap) {
+      words.set(word, counted);
       yield;
     }
-    return new PassageIndex(search, frequencies, words, entries, byId);
+    return new PassageIndex(search, frequencies, words, entries, byId, entries);
+  }
+
+  /**
+   * The index of `to`, made from `previous` (the index of `from`) by removing the passages of the documents `to`
+   * no longer holds and adding those of the documents it newly holds; a document both hold as the same object (the
+   * corpus loader keeps an unchanged file's document) keeps its passages, citation ids and analysis. A change of
+   * more than `maxPassagesUpdatedInPlace` passages builds a new index instead, leaving `previous` as it was.
+   *
+   * Everything is worked out first, in slices, without touching `previous`; then the MiniSearch index, frequencies
+   * and words, which `previous` and the result share, are changed in one synchronous step. Answers are synchronous
+   * too, so each sees the old corpus or the new one whole. From that step on `previous` refuses to search, so
+   * `serve` is called in the same step with the new index, to swap it in before anything else runs.
+   */
+  static async update(
+    previous: PassageIndex,
+    from: Corpus,
+    to: Corpus,
+    serve: (index: PassageIndex) => void,
+    options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS,
+  ): Promise<void> {
+    if (previous.replaced) throw new Error('passage index: this index was already updated into another');
+    const kept = new Set(to.documents);
+    const earlier = new Set(from.documents);
+    const removed = from.documents.filter((document) => !kept.has(document));
+    const added = to.documents.filter((document) => !earlier.has(document));
+    const changedPassages = [...removed, ...added].reduce((sum, document) => sum + document.passages.length, 0);
+    // The same documents, in the same order: the index serves the new corpus as it is.
+    if (changedPassages === 0 && to.documents.every((document, i) => document === from.documents[i])) serve(previous);
+    else if (changedPassages > options.maxPassagesUpdatedInPlace) serve(await PassageIndex.build(to, options));
+    else await runInSlices(PassageIndex.updateInSteps(previous, to, new Set(removed), new Set(added), serve), options.sliceMilliseconds);
+  }
+
+  private static *updateInSteps(
+    previous: PassageIndex,
+    to: Corpus,
+    removed: ReadonlySet<CorpusDocument>,
+    added: ReadonlySet<CorpusDocument>,
+    serve: (index: PassageIndex) => void,
+  ): Generator<void, void> {
+    const slots = [...previous.slots];
+    const outgoing: AnalysedPassage[] = [];
+    for (const [slot, entry] of previous.slots.entries()) {
+      if (entry !== undefined && removed.has(entry.document)) {
+        outgoing.push(analysePassage(slot, entry));
+        slots[slot] = undefined;
+        yield;
+      }
+    }
+    const incoming = new Map<CorpusDocument, AnalysedPassage[]>();
+    for (const document of added) {
+      incoming.set(
+        document,
+        withContext(document).map((entry) => {
+          slots.push(entry);
+          return analysePassage(slots.length - 1, entry);
+        }),
+      );
+      yield;
+    }
+    const entries: IndexedPassage[] = [];
+    for (const document of to.documents) {
+      const fresh = incoming.get(document);
+      if (fresh) entries.push(...fresh.map((analysed) => analysed.entry));
+      else for (const passage of document.passages) entries.push(previous.byId.get(passage.id)!);
+      yield;
+    }
+    const byId = new Map(previous.byId);
+    for (const { entry } of outgoing) byId.delete(entry.passage.id);
+    for (const fresh of incoming.values()) for (const { entry } of fresh) byId.set(entry.passage.id, entry);
+    yield;
+
+    // The one synchronous step: from here to the return, nothing yields.
+    const { search, frequencies, words } = previous;
+    if (search.nextId !== previous.slots.length) throw new Error('passage index: MiniSearch numbered the passages otherwise than expected');
+    previous.replaced = true;
+    for (const analysed of outgoing) removeFromIndex(search, frequencies, words, analysed);
+    for (const fresh of incoming.values()) for (const analysed of fresh) addToIndex(search, frequencies, words, analysed);
+    serve(new PassageIndex(search, frequencies, words, entries, byId, slots));
   }
 
   get passageCount(): number {
@@ -203,7 +320,7 @@ export class PassageIndex {
     if (maxEdits <= 0) return [];
     // A swap is two Levenshtein edits: ask the map for one more, then measure properly.
     return [...this.words.fuzzyGet(word, maxEdits + 1)]
-      .map(([candidate, [stem]]) => ({ word: candidate, stem, distance: typingDistance(word, candidate, maxEdits) }))
+      .map(([candidate, [{ stem }]]) => ({ word: candidate, stem, distance: typingDistance(word, candidate, maxEdits) }))
       .filter((match) => match.distance <= maxEdits);
   }
 
@@ -215,6 +332,7 @@ export class PassageIndex {
    * only the passages likeliest to come first (see {@link PassageIndex.likeliestPassages}).
    */
   find(weights: ReadonlyMap<string, number>, limit: number): PassageHit[] {
+    if (this.replaced) throw new Error('passage index: searched after a reload replaced it (take the library\'s current snapshot per request)');
     const common = Math.max(COMMON_STEM_MIN_PASSAGES, COMMON_STEM_SHARE * this.entries.length);
     const rare = [...weights.keys()].filter((stem) => this.documentFrequency(stem) <= common);
     const asked = rare.length > 0 ? rare : [...weights.keys()];
@@ -224,7 +342,7 @@ export class PassageIndex {
     const passagesAsked = asked.reduce((sum, stem) => sum + this.documentFrequency(stem), 0);
     const scored = passagesAsked > FULL_SEARCH_MAX_PASSAGES ? this.likeliestPassages(asked, boostTerm) : undefined;
     const results = this.search.search(query, { boostTerm, boostDocument: scored && ((id: number) => (scored(id) ? 1 : 0)) });
-    return results.slice(0, limit).map((result) => ({ entry: this.entries[result.id as number]!, score: result.score }));
+    return results.slice(0, limit).map((result) => ({ entry: this.slots[result.id as number]!, score: result.score }));
   }
 
   /**
@@ -241,9 +359,9 @@ export class PassageIndex {
    * then get their exact BM25 scores from MiniSearch.
    */
   private likeliestPassages(stems: readonly string[], boostTerm: (stem: string) => number): (id: number) => boolean {
-    const heldWeight = (this.heldWeight ??= new Float64Array(this.entries.length));
-    const lastStemHeld = (this.lastStemHeld ??= new Uint16Array(this.entries.length));
-    const passages = this.entries.length;
+    const heldWeight = (this.heldWeight ??= new Float64Array(this.slots.length));
+    const lastStemHeld = (this.lastStemHeld ??= new Uint16Array(this.slots.length));
+    const passages = this.slots.length;
     const stemWeights = stems.map((stem) => boostTerm(stem) * this.inverseDocumentFrequency(this.documentFrequency(stem)));
     const touched: number[] = [];
     stems.forEach((stem, i) => {
@@ -271,6 +389,31 @@ export class PassageIndex {
     }
     return (id) => chosen[id] === 1;
   }
+}
+
+function addToIndex(search: PassageSearch, frequencies: Map<string, number>, words: Map<string, CorpusWord> | SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
+  for (const stem of new Set(analysed.stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+  for (const [word, stem] of analysed.words) {
+    const counted = words.get(word);
+    if (counted) counted.passages++;
+    else words.set(word, { stem, passages: 1 });
+  }
+  search.add({ id: analysed.slot, stems: analysed.stems.join(' '), context: analysed.contextStems.join(' ') });
+}
+
+function removeFromIndex(search: PassageSearch, frequencies: Map<string, number>, words: SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
+  for (const stem of new Set(analysed.stems)) {
+    const left = frequencies.get(stem)! - 1;
+    if (left === 0) frequencies.delete(stem);
+    else frequencies.set(stem, left);
+  }
+  for (const word of analysed.words.keys()) {
+    const counted = words.get(word)!;
+    if (--counted.passages === 0) words.delete(word);
+  }
+  // `remove`, not `discard`: a discarded passage stays in MiniSearch's lists until it vacuums, and is counted in
+  // the BM25 weights meanwhile, so the index would not score as a fresh build of the same corpus does.
+  search.remove({ id: analysed.slot, stems: analysed.stems.join(' '), context: analysed.contextStems.join(' ') });
 }
 
 /** How many passages' tokens `tokensOf` keeps: a few questions' worth of candidates, a few MB. */

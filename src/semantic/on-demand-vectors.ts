@@ -14,21 +14,27 @@ export class OnDemandVectors {
     private readonly cache: VectorCache,
   ) {}
 
-  /** The question against the spans of `passages`, embedding the sentences not seen before. */
-  async match(question: Float32Array, passages: readonly Passage[]): Promise<SpanSimilarity> {
+  /** Embeds the sentences of `passages` not seen before. */
+  async embed(passages: readonly Passage[]): Promise<void> {
     const texts = passages.flatMap(({ text, sentences }) => sentences.map(({ start, end }) => text.slice(start, end)));
     const missing = [...new Set(texts.filter((text) => this.cache.get(text) === undefined))];
+    if (missing.length === 0) return;
     const embedded = await this.embedder.embed(missing);
     missing.forEach((text, i) => this.cache.set(text, embedded[i]!));
     // Saved in the background: a question must not wait on the disk.
-    if (missing.length > 0) void this.cache.save().catch(() => undefined);
+    void this.cache.save().catch(() => undefined);
+  }
+
+  /** The question against the spans of `passages` whose sentences have vectors (see {@link embed}). */
+  similarityTo(question: Float32Array, passages: readonly Passage[]): SpanSimilarity {
     const cosines = new Map<string, number>();
     for (const { id, text, sentences } of passages) {
-      const vectors = sentences.map(({ start, end }) => this.cache.get(text.slice(start, end))!);
+      const vectors = sentences.map(({ start, end }) => this.cache.get(text.slice(start, end)));
       sentences.forEach((sentence, i) => {
-        cosines.set(`${id}:${sentence.start}:${sentence.end}`, cosine(question, vectors[i]!));
+        const [here, after] = [vectors[i], vectors[i + 1]];
+        if (here) cosines.set(`${id}:${sentence.start}:${sentence.end}`, cosine(question, here));
         const next = sentences[i + 1];
-        if (next) cosines.set(`${id}:${sentence.start}:${next.end}`, cosine(question, mean(vectors[i]!, vectors[i + 1]!)));
+        if (next && here && after) cosines.set(`${id}:${sentence.start}:${next.end}`, cosine(question, mean(here, after)));
       });
     }
     return { similarity: (passageId, span) => cosines.get(`${passageId}:${span.start}:${span.end}`), nearestPassages: () => [] };

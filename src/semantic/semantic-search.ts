@@ -81,6 +81,8 @@ export class SemanticSearch {
   private modelState: ModelState;
   private failure: string | undefined;
   private readonly ready: Promise<Loaded | undefined>;
+  /** What `ready` resolved to, for the synchronous checks. */
+  private loaded: Loaded | undefined;
   private readonly questions = new Map<string, Promise<Float32Array>>();
 
   private constructor(private readonly options: SemanticSearchOptions) {
@@ -137,9 +139,8 @@ export class SemanticSearch {
   }
 
   /** Whether a question's vector is small talk ("hello", "thanks!", "nice bot"), not a question about anything. */
-  async isSmallTalk(vector: Float32Array): Promise<boolean> {
-    const loaded = await this.ready;
-    return loaded !== undefined && isSmallTalk(vector, loaded.smallTalk);
+  isSmallTalk(vector: Float32Array): boolean {
+    return this.loaded !== undefined && isSmallTalk(vector, this.loaded.smallTalk);
   }
 
   /**
@@ -182,7 +183,8 @@ export class SemanticSearch {
       if (cache.problem) this.options.log(`semantic: the vector cache ${cache.file} ${cache.problem}; it will be rebuilt`);
       const smallTalk = await embedOrRecall(embedder, cache, SMALL_TALK);
       this.modelState = 'ready';
-      return { embedder, cache, smallTalk };
+      this.loaded = { embedder, cache, smallTalk };
+      return this.loaded;
     } catch (error) {
       this.fail(`semantic: the sentence model did not load, answering lexically: ${(error as Error).message}`);
       return undefined;

@@ -31,6 +31,8 @@ describe('npm run bench --json', () => {
       bundled!.answer.baseline.p99,
       bundled!.build.oursMs,
       bundled!.reload.reloadMs,
+      bundled!.reload.editOneMs,
+      bundled!.reload.editOneMaxEventLoopDelayMs,
       bundled!.reload.maxEventLoopDelayMs,
       bundled!.memory.rssMb,
     ]) {
@@ -39,7 +41,7 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(15);
+    expect(results.targets).toHaveLength(18);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });

@@ -41,7 +41,7 @@ describe('checkClaims', () => {
   });
 
   it('quotes the passages that bear on a claim the articles cover, each passage once', async () => {
-    const check = await checkClaims(engine, ['Militants from the Pakistani Taliban seized the centre in Bannu.', 'The Pakistani Taliban seized the centre.']);
+    const check = await checkClaims((claim, page) => engine.answer(claim, page), ['Militants from the Pakistani Taliban seized the centre in Bannu.', 'The Pakistani Taliban seized the centre.']);
     expect(check.quotes.map((quote) => quote.citation.passageId)).toContain('bannu-siege#p3');
     const keys = check.quotes.map((quote) => `${quote.citation.passageId} ${quote.text}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -49,6 +49,6 @@ describe('checkClaims', () => {
   });
 
   it('finds nothing for a claim the articles never mention', async () => {
-    expect((await checkClaims(engine, ['The siege was filmed by a famous movie director.'])).quotes).toEqual([]);
+    expect((await checkClaims((claim, page) => engine.answer(claim, page), ['The siege was filmed by a famous movie director.'])).quotes).toEqual([]);
   });
 });

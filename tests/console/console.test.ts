@@ -10,8 +10,8 @@ import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempD
 afterAll(removeTempDirs);
 
 /**
- * Child processes compile TypeScript as they start (tsx): on a loaded machine that takes many seconds, so the
- * waits here are generous; on an idle one the whole file takes a few seconds.
+ * Child processes start slowly on a loaded machine (the suite runs many at once), so the waits here are generous;
+ * on an idle one the whole file takes a few seconds.
  */
 const PROCESS_TIMEOUT = 180_000;
 
@@ -44,7 +44,14 @@ beforeAll(() => {
   const inCorpus = (corpus: Promise<string>, input: string, args: string[] = []): Promise<ConsoleResult> =>
     corpus.then((corpusDir) => runConsole(input, { corpusDir, args }, PROCESS_TIMEOUT));
   oneShot = {
-    quit: inCorpus(copyBundledCorpus(), '/help\n/quit\nHow many hostage-takers were killed?\n'),
+    // With an article saved beside documents/, which the start banner names.
+    quit: inCorpus(
+      copyBundledCorpus().then(async (directory) => {
+        await writeFile(path.join(directory, 'new-article.txt'), SMALL_DOCUMENT);
+        return directory;
+      }),
+      '/help\n/quit\nHow many hostage-takers were killed?\n',
+    ),
     // The default corpus (./corpus); CRLF line ends; the last line has no line end at all.
     json: runConsole(JSON_QUESTIONS.join('\r\n'), { args: ['--json'] }, PROCESS_TIMEOUT),
     brokenDocument: inCorpus(
@@ -187,6 +194,14 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
     expect(answer).toContain('  — "River floods the valley" (Test Wire), flood-report#p2, passage 2 of 2');
   });
 
+  it('reloads with a warning naming an article saved outside documents/, and serves the rest', async () => {
+    await writeFile(path.join(corpusDir, 'new-article.txt'), SMALL_DOCUMENT);
+    const reply = await session.exchange('/reload');
+    expect(reply).toContain(`  warning: ${path.basename(corpusDir)}/new-article.txt is outside documents/ and was not loaded\n`);
+    expect(reply).toMatch(/^Reloaded 2 document\(s\), 22 passages/);
+    await rm(path.join(corpusDir, 'new-article.txt'));
+  });
+
   it('refuses to reload a broken corpus, names the file at fault, and keeps answering from the old one', async () => {
     await writeFile(path.join(corpusDir, 'documents', 'flood.txt'), '---\nid: Flood Report\ntitle: x\nsource: y\n---\nText.\n');
     const reply = await session.exchange('/reload');
@@ -215,6 +230,13 @@ describe('console, /quit', { timeout: PROCESS_TIMEOUT }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Try:');
     expect(result.stdout).not.toContain('bannu-siege#p2');
+  }, PROCESS_TIMEOUT);
+
+  it('names an article saved outside documents/ in its start banner', async () => {
+    const result = await oneShot.quit;
+    expect(result.stdout).toMatch(
+      /^incident-desk console: 1 document\(s\), 20 passages from .*\nAnswers match your question .*\nwarning: [^/\n]+\/new-article\.txt is outside documents\/ and was not loaded\nType a question/,
+    );
   }, PROCESS_TIMEOUT);
 });
 

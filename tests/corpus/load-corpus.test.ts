@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CorpusError, describeProblem, type CorpusProblem } from '../../src/corpus/errors.js';
@@ -43,6 +43,40 @@ describe('loadCorpus', () => {
     ]);
     expect(corpus.glossary.entries).toEqual([]);
     expect(corpus.examples).toEqual([]);
+  });
+
+  it('warns about a .txt or .md outside documents/, naming it, and loads the rest', async () => {
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT }, examples: 'How high was the river?\n' });
+    await writeFile(path.join(directory, 'new-article.txt'), SMALL_DOCUMENT);
+    await mkdir(path.join(directory, 'drafts'));
+    await writeFile(path.join(directory, 'drafts', 'Later.MD'), SMALL_DOCUMENT);
+    await writeFile(path.join(directory, 'notes.json'), '{}');
+    await writeFile(path.join(directory, '.hidden.txt'), 'x');
+    const corpus = await loadCorpus(directory);
+    expect(corpus.documents.map((d) => d.meta.id)).toEqual(['flood-report']);
+    expect(corpus.warnings).toEqual([
+      `${path.basename(directory)}/drafts/Later.MD is outside documents/ and was not loaded`,
+      `${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`,
+    ]);
+  });
+
+  it('warns about nothing in the bundled corpus', async () => {
+    expect((await loadCorpus(BUNDLED_CORPUS)).warnings).toEqual([]);
+  });
+
+  it('keeps the previous document of a file whose content is unchanged, and parses an edited or renamed one again', async () => {
+    const other = documentFile({ id: 'alpha', title: 'Alpha', source: 'S' }, ['Alpha text.']);
+    const directory = await makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT, 'alpha.txt': other, 'beta.txt': other.replace(/alpha/g, 'beta') } });
+    const previous = await loadCorpus(directory);
+    await writeFile(path.join(directory, 'documents', 'alpha.txt'), other.replace('Alpha text.', 'Alpha text, edited.'));
+    await rm(path.join(directory, 'documents', 'beta.txt'));
+    await writeFile(path.join(directory, 'documents', 'beta-moved.txt'), other.replace(/alpha/g, 'beta'));
+    const next = await loadCorpus(directory, undefined, previous);
+    const byId = (corpus: typeof previous, id: string) => corpus.documents.find((document) => document.meta.id === id);
+    expect(byId(next, 'flood-report')).toBe(byId(previous, 'flood-report'));
+    expect(byId(next, 'alpha')).not.toBe(byId(previous, 'alpha'));
+    expect(byId(next, 'alpha')?.passages[0]?.text).toBe('Alpha text, edited.');
+    expect(byId(next, 'beta')?.file).toBe('documents/beta-moved.txt');
   });
 
   it('skips hidden files such as editor leftovers', async () => {

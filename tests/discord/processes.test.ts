@@ -35,8 +35,8 @@ function collect(child: ChildProcess): { read(): { stdout: string; stderr: strin
   return { read: () => ({ stdout, stderr }) };
 }
 
-/** `npm start`, run as npm runs it (tsx), but with node directly so signals reach the bot itself. */
-const START = [process.execPath, ['--import', 'tsx', 'src/discord/main.ts']] as const;
+/** `npm start`, run as npm runs it (the launcher, compiled code), but with node directly so signals reach the bot itself. */
+const START = [process.execPath, ['scripts/run.mjs', 'src/discord/main.ts']] as const;
 
 describe('npm run deploy-commands', () => {
   let emulator: DiscordEmulator;
@@ -79,7 +79,7 @@ describe('npm run deploy-commands', () => {
   });
 
   it('explains a missing application id in one line', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', 'src/discord/deploy-commands.ts'], deployEnv({ DISCORD_APPLICATION_ID: '' }));
+    const result = await run(process.execPath, ['scripts/run.mjs', 'src/discord/deploy-commands.ts'], deployEnv({ DISCORD_APPLICATION_ID: '' }));
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual(['config: DISCORD_APPLICATION_ID is not set: copy the Application ID from the Developer Portal (General Information)']);
   });

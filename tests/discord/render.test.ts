@@ -96,6 +96,14 @@ describe('rendering replies within Discord limits', () => {
     expect(embed!.description).toMatch(/\n… and \d+ more$/);
   });
 
+  it('names a file left outside documents/ in the reload report', () => {
+    const warning = 'corpus/new-article.txt is outside documents/ and was not loaded';
+    const none = { added: [], removed: [], changed: [] };
+    const report = { documents: none, passages: none, documentCount: 1, passageCount: 20, glossaryChanged: false, milliseconds: 5, warnings: [warning] };
+    const [embed] = renderReply({ kind: 'reload', outcome: { ok: true, joined: false, report }, private: true }).embeds;
+    expect(embed!.description).toContain(`**Warning:** ${warning}`);
+  });
+
   it('cuts a notice longer than 2,000 characters', () => {
     const message = renderReply({ kind: 'notice', tone: 'info', text: 'word '.repeat(1000), private: true });
     expect(message.content!.length).toBeLessThanOrEqual(2000);
@@ -150,6 +158,7 @@ describe('a reload that reached other processes', () => {
     passageCount: 20,
     glossaryChanged: false,
     milliseconds: 12,
+    warnings: [],
   };
   const reload = (peers: PeerReport[]) =>
     renderReply({ kind: 'reload', outcome: { ok: true, joined: false, report }, fleet: { version: 'abc123def456', peers }, private: true }).embeds[0]!;

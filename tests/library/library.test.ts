@@ -43,6 +43,17 @@ describe('Library.reload', () => {
     expect(library.current.version).toBe(2);
   });
 
+  it('reports an article saved beside documents/ as a warning, not a refusal', async () => {
+    const directory = await copyBundledCorpus();
+    const library = await Library.load(directory);
+    await writeFile(path.join(directory, 'new-article.txt'), SMALL_DOCUMENT);
+    const outcome = await library.reload();
+    expect(outcome).toMatchObject({
+      ok: true,
+      report: { warnings: [`${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`] },
+    });
+  });
+
   it('reports the documents and passages added, removed and changed, and serves the new corpus', async () => {
     const directory = await makeCorpus({
       documents: {
@@ -79,6 +90,27 @@ describe('Library.reload', () => {
     const answer = await library.current.engine.answer('How many families were moved to safety?');
     expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 300 families from the lower villages.');
     expect(library.current.engine.passage('old-news#p1')).toBeUndefined();
+  });
+
+  it('answers after a reload that edits one document as a fresh load of the edited corpus does, keeping the others\' passages', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'flood.txt': SMALL_DOCUMENT,
+        'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast.', 'Two bridges collapsed.']),
+      },
+    });
+    const library = await Library.load(directory);
+    const flood = library.current.engine.passage('flood-report#p2')!.passage;
+    await writeCorpus(directory, {
+      documents: { 'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast.', 'Three bridges collapsed and 40 families were evacuated.']) },
+    });
+    const outcome = await library.reload();
+    expect(outcome).toMatchObject({ ok: true, report: { documents: { changed: ['quake'] }, passages: { changed: ['quake#p2'] } } });
+    const fresh = await Library.load(directory);
+    for (const question of ['How many bridges collapsed?', 'How many families were evacuated?', 'What shook the coast?']) {
+      expect(library.current.engine.answer(question)).toEqual(fresh.current.engine.answer(question));
+    }
+    expect(library.current.engine.passage('flood-report#p2')!.passage).toBe(flood);
   });
 
   it('keeps serving the old corpus, answering identically, when the new one is broken, and reports why', async () => {

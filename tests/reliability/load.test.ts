@@ -238,13 +238,14 @@ describe('concurrent reloads', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     let builds = 0;
-    const build = AnswerEngine.build.bind(AnswerEngine);
-    const spy = vi.spyOn(AnswerEngine, 'build').mockImplementation(async (...args) => {
+    // A reload builds the new engine from the one serving (AnswerEngine.update): count those.
+    const { update } = AnswerEngine.prototype as { update: (this: AnswerEngine, ...args: Parameters<AnswerEngine['update']>) => Promise<void> };
+    const spy = vi.spyOn(AnswerEngine.prototype, 'update').mockImplementation(async function (this: AnswerEngine, ...args) {
       builds += 1;
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        return await build(...args);
+        return await update.apply(this, args);
       } finally {
         inFlight -= 1;
       }

@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import type { Corpus } from '../../src/corpus/types.js';
 import { stemWord } from '../../src/search/analyzer.js';
-import { PassageIndex } from '../../src/search/passage-index.js';
-import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
+import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex } from '../../src/search/passage-index.js';
+import { documentFile, makeCorpus, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
 
 let index: PassageIndex;
 
@@ -16,7 +19,7 @@ beforeAll(async () => {
       ]),
     },
   });
-  index = await PassageIndex.build(await loadCorpus(directory), { sliceMilliseconds: 0 });
+  index = await PassageIndex.build(await loadCorpus(directory), { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 0 });
 });
 afterAll(removeTempDirs);
 
@@ -59,7 +62,7 @@ describe('PassageIndex on a large corpus', () => {
     const directory = await makeCorpus({
       documents: { 'river.txt': documentFile({ id: 'river', title: 'River', source: 'Wire' }, paragraphs) },
     });
-    const large = await PassageIndex.build(await loadCorpus(directory), { sliceMilliseconds: 5 });
+    const large = await PassageIndex.build(await loadCorpus(directory), { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 5 });
     const both = large.find(new Map([[stemWord('river'), 1], [stemWord('flooded'), 1]]), 500);
     expect(both.map((hit) => hit.entry.passage.id)).toEqual(['river#p8']);
     expect(large.find(new Map([[stemWord('river'), 1]]), 500)).toHaveLength(400);
@@ -71,7 +74,7 @@ describe('PassageIndex on a large corpus', () => {
     const directory = await makeCorpus({
       documents: { 'rivers.txt': documentFile({ id: 'rivers', title: 'Rivers', source: 'Wire' }, paragraphs) },
     });
-    const large = await PassageIndex.build(await loadCorpus(directory), { sliceMilliseconds: 5 });
+    const large = await PassageIndex.build(await loadCorpus(directory), { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 5 });
     const hits = large.find(new Map([[stemWord('river'), 1], [stemWord('town'), 1], [stemWord('rain'), 1]]), 6000);
     expect(hits).toHaveLength(2000);
     expect(hits.every((hit) => hit.entry.passage.text.includes('town') && hit.entry.passage.text.includes('rain'))).toBe(true);
@@ -87,4 +90,76 @@ describe('PassageIndex on a large corpus', () => {
     expect(second).toEqual(first);
     expect(index.tokensOf(entry)).toBe(second);
   });
+});
+
+describe('PassageIndex.update', () => {
+  const article = (id: string, paragraphs: readonly string[]): string => documentFile({ id, title: id, source: 'Wire' }, paragraphs);
+  const days = (count: number, text: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => text(i));
+  const QUERIES = [['river', 'town'], ['bridge', 'collapsed'], ['harbour'], ['river', 'rain', 'flooded'], ['zebra']].map(
+    (words) => new Map(words.map((word) => [stemWord(word), 1])),
+  );
+  const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPassagesUpdatedInPlace: 10_000 };
+
+  /** What a search of the index gives: for each query, the passages found in order with their scores. */
+  function searched(searchable: PassageIndex): { id: string; score: number }[][] {
+    return QUERIES.map((query) => searchable.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: Math.round(hit.score * 1e6) })));
+  }
+
+  async function corpusBeforeAndAfter(): Promise<{ before: Corpus; after: Corpus; directory: string }> {
+    // Over 2,000 passages hold "river": the search then goes through MiniSearch's lists of passages per stem.
+    const directory = await makeCorpus({
+      documents: {
+        'alpha.txt': article('alpha', days(2500, (i) => `The river rose in town on day ${i}.`)),
+        'beta.txt': article('beta', days(40, (i) => `The bridge near the river collapsed after ${i} hours of rain.`)),
+        'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)),
+      },
+    });
+    const before = await loadCorpus(directory);
+    await writeCorpus(directory, {
+      documents: {
+        'beta.txt': article('beta', days(35, (i) => `The bridge near the river collapsed after ${i} days; the town flooded.`)),
+        'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)),
+      },
+    });
+    await rm(path.join(directory, 'documents', 'gamma.txt'));
+    return { before, after: await loadCorpus(directory, undefined, before), directory };
+  }
+
+  it('finds, counts and suggests exactly what a fresh build of the new corpus does, after an edit, an addition and a removal', async () => {
+    const { before, after } = await corpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, OPTIONS);
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), OPTIONS);
+    const fresh = await PassageIndex.build(after, OPTIONS);
+    expect(updated!.entries.map((entry) => entry.passage.id)).toEqual(fresh.entries.map((entry) => entry.passage.id));
+    expect(searched(updated!)).toEqual(searched(fresh));
+    for (const word of ['river', 'harbour', 'wall', 'held', 'flooded', 'hours', 'days']) {
+      expect(updated!.documentFrequency(stemWord(word))).toBe(fresh.documentFrequency(stemWord(word)));
+    }
+    expect(updated!.similarWords('wal', 1)).toEqual(fresh.similarWords('wal', 1));
+    expect(updated!.similarWords('harbor', 1)).toEqual(fresh.similarWords('harbor', 1));
+    expect(updated!.get('gamma#p1')).toBeUndefined();
+    expect(updated!.get('beta#p38')).toBeUndefined();
+    expect(updated!.get('delta#p3')?.passage.text).toBe('Rain flooded the river town harbour for 2 hours.');
+  }, 60_000);
+
+  it('keeps the very passages of an unchanged document, and refuses to search the index it replaced', async () => {
+    const { before, after } = await corpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, OPTIONS);
+    const kept = previous.get('alpha#p7');
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), OPTIONS);
+    expect(updated!.get('alpha#p7')).toBe(kept);
+    expect(() => previous.find(QUERIES[0]!, 10)).toThrow(/passage index: searched after a reload replaced it/);
+  }, 60_000);
+
+  it('builds a new index, leaving the old one searchable as it was, when more passages change than are updated in place', async () => {
+    const { before, after } = await corpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, OPTIONS);
+    const found = searched(previous);
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), { ...OPTIONS, maxPassagesUpdatedInPlace: 100 });
+    expect(searched(previous)).toEqual(found);
+    expect(searched(updated!)).toEqual(searched(await PassageIndex.build(after, OPTIONS)));
+  }, 60_000);
 });
