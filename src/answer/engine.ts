@@ -7,13 +7,15 @@ import type { ModelState, SemanticSearch } from '../semantic/semantic-search.js'
 import { OnDemandVectors } from '../semantic/on-demand-vectors.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
 import { SpanVectors } from '../semantic/span-vectors.js';
+import { confidence, type ConfidenceWeights } from './combine.js';
 import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
-export interface AnswerEngineOptions {
+/** With the sentence model, the confidence weights of `combine.ts` (`confidence`) apply. */
+export interface AnswerEngineOptions extends ConfidenceWeights {
   readonly ranking: RankingOptions;
   readonly index: PassageIndexOptions;
-  /** The first quote must cover at least this share of the question, or the engine abstains. */
+  /** The first quote's confidence must be at least this, or the engine abstains. */
   readonly answerThreshold: number;
   /**
    * Quotes after the first must cover at least this share of the question, and this share of what the first
@@ -21,14 +23,6 @@ export interface AnswerEngineOptions {
    */
   readonly followingQuoteThreshold: number;
   readonly followingQuoteShare: number;
-  /**
-   * With the sentence model, the confidence is this share of the quote's cosine with the question (mapped from
-   * `similarityFloor`..`similarityCeiling` to 0..1) and the rest its coverage: either alone misjudges, the
-   * cosine near-topic questions, the coverage paraphrases and chance matches ("hello" and "hell").
-   */
-  readonly similarityShare: number;
-  readonly similarityFloor: number;
-  readonly similarityCeiling: number;
   /** In a corpus too large to embed whole, how many of the words' best passages are compared in meaning. */
   readonly onDemandCandidates: number;
 }
@@ -198,12 +192,12 @@ export class AnswerEngine {
     const ranked = rankQuotes(analysed, this.index, this.options.ranking, semantic?.similarity);
     const [best] = ranked;
     if (!best) return abstain(question, 'no-match', mode);
-    const confidenceOf = (quote: RankedQuote): number => (semantic ? this.fusedConfidence(quote) : quote.coverage);
-    const confidence = roundConfidence(confidenceOf(best));
+    const confidenceOf = (quote: RankedQuote): number => confidence(quote.coverage, semantic ? quote.similarity : undefined, this.options);
+    const sure = roundConfidence(confidenceOf(best));
     if (confidenceOf(best) < this.options.answerThreshold) {
       // The nearest passage is offered only when it shares a word with the question: nearness in meaning alone, or
       // the form of an answer alone ("Who wrote Hamlet?" and any capitalised name), would only be noise.
-      return { ...abstain(question, 'low-confidence', mode), confidence, closest: best.highlights.length > 0 ? this.toQuote(best) : undefined };
+      return { ...abstain(question, 'low-confidence', mode), confidence: sure, closest: best.highlights.length > 0 ? this.toQuote(best) : undefined };
     }
     const following = Math.max(this.options.followingQuoteThreshold, confidenceOf(best) * this.options.followingQuoteShare);
     const answering = ranked.filter((quote, i) => i === 0 || confidenceOf(quote) >= following);
@@ -213,7 +207,7 @@ export class AnswerEngine {
       quotes: answering.slice(offset, offset + limit).map((quote) => this.toQuote(quote)),
       totalQuotes: answering.length,
       offset,
-      confidence,
+      confidence: sure,
       mode,
     };
   }
@@ -241,11 +235,6 @@ export class AnswerEngine {
     return ranked.map((quote) => this.index.get(quote.passageId)!.passage);
   }
 
-  private fusedConfidence(quote: RankedQuote): number {
-    const { similarityShare, similarityFloor, similarityCeiling } = this.options;
-    const closeness = Math.min(Math.max((quote.similarity - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
-    return (1 - similarityShare) * quote.coverage + similarityShare * closeness;
-  }
 
   /** The whole passage cited as `id`, with its neighbours, or undefined when there is no such passage. */
   passage(id: string): PassageView | undefined {

@@ -6,10 +6,11 @@ import { knownStemPositions, positionsOfStems, stemPositions } from '../search/s
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
+import { passageScore, type PassageSignals, type ScoreWeights } from './combine.js';
 import type { Highlight } from './types.js';
 
-/** Weights and limits of the ranking, in one place. */
-export interface RankingOptions {
+/** Weights and limits of the ranking, in one place (the score's weights are combined in `combine.ts`). */
+export interface RankingOptions extends ScoreWeights {
   /** How many of MiniSearch's best passages are re-ranked sentence by sentence. */
   readonly candidates: number;
   /** Words of at least this many letters may match misspelt, with one slip per this many letters (two at most). */
@@ -168,13 +169,9 @@ export function rankQuotes(
       if (entry && !found.has(id)) hits.push({ entry, score: 0 });
     }
   }
-  const quotes = hits.map((hit) => quotePassage(hit, bestBm25, resolved, index, options)).filter((quote) => quote !== undefined);
-  // Meaning counts as much as the words fail: when some passage covers the whole question, words decide; when
-  // none covers much of it (a paraphrase, chat), the cosine does.
-  const gate = 1 - Math.min(1, Math.max(0, ...quotes.map((quote) => quote.coverage)));
-  return quotes
-    .map((quote) => ({ ...quote, score: quote.score + options.semanticWeight * gate * quote.similarity }))
-    .sort((a, b) => b.score - a.score);
+  const quoted = hits.map((hit) => quotePassage(hit, bestBm25, resolved, index, options)).filter((quote) => quote !== undefined);
+  const uncovered = 1 - Math.min(1, Math.max(0, ...quoted.map(({ quote }) => quote.coverage)));
+  return quoted.map(({ quote, signals }) => ({ ...quote, score: passageScore(signals, uncovered, options) })).sort((a, b) => b.score - a.score);
 }
 
 /** A question made concrete against the corpus, shared by every candidate passage. */
@@ -191,8 +188,14 @@ interface ResolvedQuestion {
   readonly semantic: SpanSimilarity | undefined;
 }
 
-/** The best quote of one candidate passage, and the passage's score; undefined for a passage without sentences. */
-function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuestion, index: PassageIndex, options: RankingOptions): RankedQuote | undefined {
+/** The best quote of one candidate passage, and the signals its score is made of; undefined for a passage without sentences. */
+function quotePassage(
+  hit: PassageHit,
+  bestBm25: number,
+  resolved: ResolvedQuestion,
+  index: PassageIndex,
+  options: RankingOptions,
+): { quote: Omit<RankedQuote, 'score'>; signals: PassageSignals } | undefined {
   const { concepts, positionsIn } = resolved;
   const { passage } = hit.entry;
   const tokens = index.tokensOf(hit.entry);
@@ -211,19 +214,20 @@ function quotePassage(hit: PassageHit, bestBm25: number, resolved: ResolvedQuest
   };
   const best = bestSpan(passage.sentences, occurrences, spans, similarityOf, options);
   if (!best) return undefined;
-  const { question } = resolved;
-  // A caption describes a picture: when the article's text says as much, the text is the better citation.
-  const score =
-    (options.quoteWeight * best.value +
-      options.bm25Weight * (hit.score / bestBm25) +
-      options.leadWeight * (1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1))) *
-    (passage.kind === 'caption' ? options.captionFactor : 1) *
-    (question.cue && RANKED_CUES.has(question.cue.kind) && !best.answersCue ? options.cueMissingFactor : 1);
+  const { cue } = resolved.question;
+  const signals: PassageSignals = {
+    quote: best.value,
+    bm25: hit.score / bestBm25,
+    lead: 1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1),
+    caption: passage.kind === 'caption',
+    cueMissing: cue !== undefined && RANKED_CUES.has(cue.kind) && !best.answersCue,
+    similarity: best.similarity,
+  };
   const { span } = best;
   const highlights = occurrences
     .filter((o) => o.start >= span.start && o.end <= span.end)
     .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
-  return { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity, score, missing: best.missing } as RankedQuote;
+  return { quote: { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity }, signals };
 }
 
 /** What `SpanMeasure.measure` finds in a span. */
@@ -234,7 +238,6 @@ interface SpanFigures {
   readonly value: number;
   /** Whether it holds the kind of answer the question asks for (see `SpanMeasure.answersCue`). */
   readonly answersCue: boolean;
-  readonly missing: number;
 }
 
 /** How much of the question a span of one passage answers. */
@@ -285,9 +288,7 @@ class SpanMeasure {
     // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
     const countMissing = countsFocus && cue === 0;
     const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
-    const present = new Set([...inside, ...this.referred].map((o) => o.concept));
-    const missing = totalWeight > 0 ? Math.max(0, ...concepts.map((c, i) => (present.has(i) ? 0 : c.weight))) / totalWeight : 0;
-    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue, missing };
+    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue };
   }
 }
 

@@ -10,6 +10,7 @@ import type { Quote } from '../answer/types.js';
 import type { CommandContext } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
 import { parseConfig } from '../config/env.js';
+import { confidence } from '../answer/combine.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
 import { SemanticSearch } from '../semantic/semantic-search.js';
 import { SpanVectors } from '../semantic/span-vectors.js';
@@ -79,6 +80,11 @@ async function runDev(context: CommandContext, questions: readonly DevQuestion[]
   return results;
 }
 
+/** The cosine alone as a confidence: the engine's closeness, with no share of coverage. */
+function closeness(cosine: number): number {
+  return confidence(0, cosine, { ...DEFAULT_ANSWER_ENGINE_OPTIONS, similarityShare: 1 });
+}
+
 /** The whole corpus's span vectors: the cosine alone needs them (a corpus too large has none). */
 async function denseVectors(semantic: SemanticSearch, corpus: Corpus): Promise<SpanVectors> {
   const vectors = await semantic.vectorsFor(corpus);
@@ -89,7 +95,7 @@ async function denseVectors(semantic: SemanticSearch, corpus: Corpus): Promise<S
 /** The cosine alone: the first quote is the span nearest the question, its confidence the engine's closeness. */
 async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuestion[], semantic: SemanticSearch): Promise<DevResult[]> {
   const vectors = await denseVectors(semantic, engine.corpus);
-  const { similarityFloor, similarityCeiling, answerThreshold } = DEFAULT_ANSWER_ENGINE_OPTIONS;
+  const { answerThreshold } = DEFAULT_ANSWER_ENGINE_OPTIONS;
   await semantic.prepareQuestions(questions.map((question) => question.q), questionStore);
   const results: DevResult[] = [];
   for (const question of questions) {
@@ -100,7 +106,7 @@ async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuest
       const view = engine.passage(passageId)!;
       return { text: view.passage.text.slice(span.start, span.end), citation: { passageId }, coverage: 0, similarity: cosines[i]! } as unknown as Quote;
     });
-    const confidence = Math.min(Math.max((cosines[order[0]!]! - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
+    const confidence = closeness(cosines[order[0]!]!);
     const answered = confidence >= answerThreshold;
     results.push({ question, answered, quotes: answered ? quotes : [], closest: quotes[0], confidence });
   }
@@ -217,14 +223,13 @@ const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[], mode: Mode, semantic: SemanticSearch | undefined): Promise<void> {
   const engines = await squadEngines(set, mode, semantic);
   const outcomes: { impossible: boolean; confidence: number }[] = [];
-  const { similarityFloor, similarityCeiling } = DEFAULT_ANSWER_ENGINE_OPTIONS;
   for (const [i, question] of set.questions.entries()) {
     if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => q.question), questionStore);
     const engine = engines[question.article_index]!;
     let confidence: number;
     if (mode === 'semantic') {
       const cosines = (await denseVectors(semantic!, engine.corpus)).cosines((await semantic!.embedQuestion(question.question))!);
-      confidence = Math.min(Math.max((Math.max(...cosines) - similarityFloor) / (similarityCeiling - similarityFloor), 0), 1);
+      confidence = closeness(Math.max(...cosines));
     } else confidence = (await engine.answer(question.question)).confidence;
     outcomes.push({ impossible: question.is_impossible, confidence });
   }
