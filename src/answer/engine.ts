@@ -166,7 +166,7 @@ export class AnswerEngine {
     // The model knows "people", not "ppl": it reads the question with chat shorthand written out, as analysis does.
     const vector = await this.semantic.embedQuestion(expandShorthand(question));
     if (!vector) return LEXICAL;
-    if (this.vectors instanceof OnDemandVectors) await this.vectors.embed(this.candidatesOf(question));
+    if (this.vectors instanceof OnDemandVectors) this.vectors.enqueue(this.candidatesOf(question));
     return { vector, smallTalk: this.semantic.isSmallTalk(vector) };
   }
 

@@ -4,25 +4,48 @@ import type { SpanSimilarity } from './span-similarity.js';
 import type { VectorCache } from './vector-cache.js';
 
 /**
- * Sentence vectors for a corpus too large to embed whole (see `maxPrecomputedSentences`): the sentences of the
- * passages the words found are embedded when first asked about, and kept in the vector cache, so each costs the
- * model once. There is no search by meaning alone here: only the words' candidates are re-ranked.
+ * Sentence vectors for a corpus too large to embed whole (see `maxPrecomputedSentences`). The sentences of the
+ * passages the words find are queued for the model when first asked about and kept in the vector cache; a question
+ * never waits for them (embedding 25 sentences takes the model about half a second here, against an answer's tens
+ * of milliseconds), so a passage is compared in meaning from the question after its sentences were first seen.
+ * There is no search by meaning alone at this size: only the words' candidates are re-ranked.
  */
 export class OnDemandVectors {
+  private readonly queued = new Set<string>();
+  private running: Promise<void> | undefined;
+
   constructor(
     private readonly embedder: Embedder,
     private readonly cache: VectorCache,
   ) {}
 
-  /** Embeds the sentences of `passages` not seen before. */
-  async embed(passages: readonly Passage[]): Promise<void> {
-    const texts = passages.flatMap(({ text, sentences }) => sentences.map(({ start, end }) => text.slice(start, end)));
-    const missing = [...new Set(texts.filter((text) => this.cache.get(text) === undefined))];
-    if (missing.length === 0) return;
-    const embedded = await this.embedder.embed(missing);
-    missing.forEach((text, i) => this.cache.set(text, embedded[i]!));
-    // Saved in the background: a question must not wait on the disk.
-    void this.cache.save().catch(() => undefined);
+  /** Queues the sentences of `passages` that have no vector yet; returns at once. */
+  enqueue(passages: readonly Passage[]): void {
+    for (const { text, sentences } of passages) {
+      for (const { start, end } of sentences) {
+        const sentence = text.slice(start, end);
+        if (this.cache.get(sentence) === undefined) this.queued.add(sentence);
+      }
+    }
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Settles when every queued sentence has its vector (for tests and the benchmark's warm-up). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued.size > 0) {
+      const batch = [...this.queued].slice(0, 64);
+      for (const text of batch) this.queued.delete(text);
+      const embedded = await this.embedder.embed(batch).catch(() => undefined);
+      // A failed batch is dropped: its passages stay compared by words, and are queued again when asked about.
+      batch.forEach((text, i) => embedded?.[i] && this.cache.set(text, embedded[i]));
+    }
+    await this.cache.save().catch(() => undefined);
   }
 
   /** The question against the spans of `passages` whose sentences have vectors (see {@link embed}). */

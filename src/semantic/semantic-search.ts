@@ -83,6 +83,7 @@ export class SemanticSearch {
   private readonly ready: Promise<Loaded | undefined>;
   /** What `ready` resolved to, for the synchronous checks. */
   private loaded: Loaded | undefined;
+  private onDemand: OnDemandVectors | undefined;
   private readonly questions = new Map<string, Promise<Float32Array>>();
 
   private constructor(private readonly options: SemanticSearchOptions) {
@@ -117,7 +118,8 @@ export class SemanticSearch {
     const loaded = await this.ready;
     if (!loaded) return undefined;
     const sentences = corpus.documents.reduce((sum, document) => sum + document.passages.reduce((n, passage) => n + passage.sentences.length, 0), 0);
-    if (sentences > this.options.maxPrecomputedSentences) return new OnDemandVectors(loaded.embedder, loaded.cache);
+    // One queue for the process: every large corpus it serves shares the model's thread and the cache.
+    if (sentences > this.options.maxPrecomputedSentences) return (this.onDemand ??= new OnDemandVectors(loaded.embedder, loaded.cache));
     try {
       return await SpanVectors.build(corpus, loaded.embedder, loaded.cache);
     } catch (error) {
