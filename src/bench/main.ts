@@ -231,7 +231,8 @@ async function main(): Promise<void> {
           await writeCorpusFolder(directory, generatedSources(squad.articles, passages));
         }
         progress(`semantic: fused answers on the ${label} corpus, against one search + one embedding + brute force`);
-        semantic.push(await runChild<SemanticFigures>(work, { kind: 'semantic', label, directory, cacheDir, queriesFile, warmup: SIZES.interactionWarmup }));
+        const floorEvery = label === 'generated' ? SIZES.baselineEvery.generated : 1;
+        semantic.push(await runChild<SemanticFigures>(work, { kind: 'semantic', label, directory, cacheDir, queriesFile, warmup: SIZES.interactionWarmup, floorEvery }));
       }
     }
     if (only.has('interaction')) {
