@@ -1,4 +1,4 @@
-import MiniSearch from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
@@ -92,6 +92,37 @@ const PRE_ANALYSED = {
   processTerm: (term: string): string => term,
 };
 
+/** MiniSearch's options, the same for a build and for an index loaded from a snapshot. */
+const SEARCH_OPTIONS: Options<IndexedFields> = {
+  idField: 'id',
+  fields: ['stems', 'context'],
+  storeFields: [],
+  ...PRE_ANALYSED,
+  // Words only the referred-to passages hold should find a passage, but rank it lower.
+  searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
+};
+
+/**
+ * Everything of an index that is not the corpus itself, as plain data (see {@link PassageIndex.capture}): MiniSearch's
+ * own serialization, the stem frequencies and the corpus words. With the corpus it was made from, it gives the index
+ * back without analysing or indexing a passage again ({@link PassageIndex.restore}).
+ */
+export interface CapturedIndex {
+  readonly search: AsPlainObject;
+  /** Each stem with the number of passages holding it. */
+  readonly frequencies: readonly (readonly [string, number])[];
+  /** Each corpus word with its stem and the number of passages holding it. */
+  readonly words: readonly (readonly [string, string, number])[];
+  /**
+   * The citation id of the passage at each MiniSearch id, null for a passage a reload removed (MiniSearch never
+   * reuses an id, so after an in-place update the ids are no longer the passages' positions in the corpus).
+   */
+  readonly slots: readonly (string | null)[];
+}
+
+/** Where an index came from: analysed and indexed passage by passage, or loaded from a saved snapshot. */
+export type IndexOrigin = 'built' | 'snapshot';
+
 /**
  * MiniSearch, with a look at the passages its index lists for a term: the counting pass of
  * {@link PassageIndex.find} needs only which passages hold each stem asked, and walking MiniSearch's own lists
@@ -120,6 +151,32 @@ class PassageSearch extends MiniSearch<IndexedFields> {
   get nextId(): number {
     return this._nextId;
   }
+
+  /**
+   * MiniSearch's `toJSON`, with the one array it shares with the live index (the average field lengths, which
+   * `add` changes in place) copied, so the capture stays as it was when later reloads change the index.
+   */
+  capture(): AsPlainObject {
+    const plain = this.toJSON();
+    return { ...plain, averageFieldLength: [...plain.averageFieldLength] };
+  }
+
+  /** A PassageSearch holding what MiniSearch's `loadJSAsync` loaded (which always makes a plain MiniSearch). */
+  static adopt(loaded: MiniSearch<IndexedFields>): PassageSearch {
+    const search = new PassageSearch(SEARCH_OPTIONS);
+    const from = loaded as PassageSearch;
+    search._index = from._index;
+    search._documentCount = from._documentCount;
+    search._documentIds = from._documentIds;
+    search._idToShortId = from._idToShortId;
+    search._fieldIds = from._fieldIds;
+    search._fieldLength = from._fieldLength;
+    search._avgFieldLength = from._avgFieldLength;
+    search._nextId = from._nextId;
+    search._storedFields = from._storedFields;
+    search._dirtCount = from._dirtCount;
+    return search;
+  }
 }
 
 /**
@@ -135,6 +192,8 @@ export class PassageIndex {
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
     /** Each passage by the id MiniSearch knows it by; a removed passage leaves its slot empty. */
     private readonly slots: readonly (IndexedPassage | undefined)[],
+    /** Whether this index was built or loaded from a snapshot (an update keeps its predecessor's origin). */
+    readonly origin: IndexOrigin = 'built',
   ) {}
 
   /**
@@ -153,14 +212,7 @@ export class PassageIndex {
   }
 
   private static *buildInSteps(corpus: Corpus): Generator<void, PassageIndex> {
-    const search = new PassageSearch({
-      idField: 'id',
-      fields: ['stems', 'context'],
-      storeFields: [],
-      ...PRE_ANALYSED,
-      // Words only the referred-to passages hold should find a passage, but rank it lower.
-      searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
-    });
+    const search = new PassageSearch(SEARCH_OPTIONS);
     const frequencies = new Map<string, number>();
     // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
     const wordMap = new Map<string, CorpusWord>();
@@ -182,6 +234,60 @@ export class PassageIndex {
       yield;
     }
     return new PassageIndex(search, frequencies, words, entries, byId, entries);
+  }
+
+  /**
+   * Everything of this index but the corpus, copied in one synchronous call (so no reload changes it halfway), for
+   * saving as a snapshot. It costs about as long as MiniSearch's `toJSON`.
+   */
+  capture(): CapturedIndex {
+    const frequencies = [...this.frequencies];
+    const words: [string, string, number][] = [];
+    for (const [word, { stem, passages }] of this.words) words.push([word, stem, passages]);
+    const slots = this.slots.map((entry) => entry?.passage.id ?? null);
+    return { search: this.search.capture(), frequencies, words, slots };
+  }
+
+  /**
+   * The index of `corpus` from a capture of its index ({@link capture}), without analysing or indexing a passage:
+   * the caller vouches that the capture was made from this same corpus (the snapshot's document hashes match). A
+   * capture whose passages are not those of the corpus, one each, throws.
+   */
+  static async restore(corpus: Corpus, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+    // MiniSearch's own loader, which pauses every 1,000 terms (and within each long list of passages).
+    const search = PassageSearch.adopt(await MiniSearch.loadJSAsync(captured.search, SEARCH_OPTIONS));
+    return runInSlices(PassageIndex.restoreInSteps(corpus, captured, search), options.sliceMilliseconds);
+  }
+
+  private static *restoreInSteps(corpus: Corpus, captured: CapturedIndex, search: PassageSearch): Generator<void, PassageIndex> {
+    const entries: IndexedPassage[] = [];
+    const byId = new Map<string, IndexedPassage>();
+    for (const document of corpus.documents) {
+      for (const entry of withContext(document)) {
+        entries.push(entry);
+        byId.set(entry.passage.id, entry);
+      }
+      yield;
+    }
+    const slots = captured.slots.map((id) => (id === null ? undefined : byId.get(id)));
+    const filled = slots.filter((entry) => entry !== undefined).length;
+    const fits = slots.every((entry, i) => (entry === undefined) === (captured.slots[i] === null));
+    if (!fits) throw new Error('passage index: the saved index names passages the corpus does not hold');
+    if (filled !== entries.length || search.documentCount !== filled || search.nextId !== slots.length || !search.idsAreShortIds()) {
+      throw new Error(`passage index: the saved index holds ${search.documentCount} passages, not the corpus's ${entries.length}`);
+    }
+    yield;
+    const frequencies = new Map<string, number>();
+    for (const [i, [stem, count]] of captured.frequencies.entries()) {
+      frequencies.set(stem, count);
+      if (i % 1000 === 0) yield;
+    }
+    const words = new SearchableMap<CorpusWord>();
+    for (const [i, [word, stem, passages]] of captured.words.entries()) {
+      words.set(word, { stem, passages });
+      if (i % 1000 === 0) yield;
+    }
+    return new PassageIndex(search, frequencies, words, entries, byId, slots, 'snapshot');
   }
 
   /**
@@ -259,7 +365,7 @@ export class PassageIndex {
     previous.replaced = true;
     for (const analysed of outgoing) removeFromIndex(search, frequencies, words, analysed);
     for (const fresh of incoming.values()) for (const analysed of fresh) addToIndex(search, frequencies, words, analysed);
-    serve(new PassageIndex(search, frequencies, words, entries, byId, slots));
+    serve(new PassageIndex(search, frequencies, words, entries, byId, slots, previous.origin));
   }
 
   get passageCount(): number {
