@@ -160,9 +160,9 @@ export class AnswerEngine {
     return this.index.origin;
   }
 
-  /** The index as plain data, for saving a snapshot (see {@link PassageIndex.capture}). */
-  captureIndex(): CapturedIndex {
-    return this.index.capture();
+  /** The index as plain data, for saving a snapshot; undefined if a reload changed it meanwhile (see {@link PassageIndex.capture}). */
+  captureIndex(): Promise<CapturedIndex | undefined> {
+    return this.index.capture(this.options.index);
   }
 
   /**

@@ -78,10 +78,11 @@ export class Library {
     const snapshot = this.options.indexSnapshot;
     if (!snapshot) return;
     this.saving = this.saving.then(async () => {
-      // Captured in one synchronous step, of whatever serves now: a reload since the save was asked changes nothing.
+      // Of whatever serves now, copied in slices; a reload meanwhile makes the copy undefined, and queued its own save.
       const { engine } = this.snapshot;
       try {
-        await saveIndexSnapshot(engine.corpus, engine.captureIndex(), snapshot);
+        const captured = await engine.captureIndex();
+        if (captured) await saveIndexSnapshot(engine.corpus, captured, snapshot);
       } catch (error) {
         snapshot.log(`index snapshot: could not be saved (${(error as Error).message})`);
       }

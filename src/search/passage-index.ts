@@ -153,12 +153,35 @@ class PassageSearch extends MiniSearch<IndexedFields> {
   }
 
   /**
-   * MiniSearch's `toJSON`, with the one array it shares with the live index (the average field lengths, which
-   * `add` changes in place) copied, so the capture stays as it was when later reloads change the index.
+   * MiniSearch's `toJSON`, made a step at a time (each term is a step: a one-go `toJSON` held the event loop for
+   * about 4 s at 100,000 passages). The caller must stop if the index changes between steps. The average field
+   * lengths, which `add` changes in place, are copied.
    */
-  capture(): AsPlainObject {
-    const plain = this.toJSON();
-    return { ...plain, averageFieldLength: [...plain.averageFieldLength] };
+  *captureInSteps(): Generator<void, AsPlainObject> {
+    const index: [string, Record<string, Record<string, number>>][] = [];
+    for (const [term, fieldIndex] of this._index) {
+      const data: Record<string, Record<string, number>> = {};
+      for (const [fieldId, frequencies] of fieldIndex) data[fieldId] = Object.fromEntries(frequencies);
+      index.push([term, data]);
+      yield;
+    }
+    const documentIds = Object.fromEntries(this._documentIds) as Record<string, unknown>;
+    yield;
+    const fieldLength = Object.fromEntries(this._fieldLength) as Record<string, number[]>;
+    yield;
+    const storedFields = Object.fromEntries(this._storedFields) as Record<string, unknown>;
+    return {
+      documentCount: this._documentCount,
+      nextId: this._nextId,
+      documentIds,
+      fieldIds: { ...this._fieldIds },
+      fieldLength,
+      averageFieldLength: [...this._avgFieldLength],
+      storedFields,
+      dirtCount: this._dirtCount,
+      index,
+      serializationVersion: 2,
+    };
   }
 
   /** A PassageSearch holding what MiniSearch's `loadJSAsync` loaded (which always makes a plain MiniSearch). */
@@ -237,15 +260,39 @@ export class PassageIndex {
   }
 
   /**
-   * Everything of this index but the corpus, copied in one synchronous call (so no reload changes it halfway), for
-   * saving as a snapshot. It costs about as long as MiniSearch's `toJSON`.
+   * Everything of this index but the corpus, for saving as a snapshot, copied in slices; undefined if a reload
+   * changed the index meanwhile (it shares MiniSearch with its successor), as the copy would then mix two corpora.
    */
-  capture(): CapturedIndex {
-    const frequencies = [...this.frequencies];
+  capture(options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<CapturedIndex | undefined> {
+    return runInSlices(this.captureInSteps(), options.sliceMilliseconds);
+  }
+
+  private *captureInSteps(): Generator<void, CapturedIndex | undefined> {
+    const searchSteps = this.search.captureInSteps();
+    let step = searchSteps.next();
+    for (; !step.done; step = searchSteps.next()) {
+      yield;
+      if (this.replaced) return undefined;
+    }
+    const frequencies: [string, number][] = [];
+    for (const entry of this.frequencies) {
+      frequencies.push(entry);
+      if (frequencies.length % 1000 === 0) {
+        yield;
+        if (this.replaced) return undefined;
+      }
+    }
     const words: [string, string, number][] = [];
-    for (const [word, { stem, passages }] of this.words) words.push([word, stem, passages]);
+    for (const [word, { stem, passages }] of this.words) {
+      words.push([word, stem, passages]);
+      if (words.length % 1000 === 0) {
+        yield;
+        if (this.replaced) return undefined;
+      }
+    }
+    if (this.replaced) return undefined;
     const slots = this.slots.map((entry) => entry?.passage.id ?? null);
-    return { search: this.search.capture(), frequencies, words, slots };
+    return { search: step.value, frequencies, words, slots };
   }
 
   /**

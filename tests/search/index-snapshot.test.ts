@@ -51,7 +51,7 @@ describe('an index loaded from its snapshot', () => {
     const lines: string[] = [];
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     // Small chunks, so the snapshot is many of them.
-    await saveIndexSnapshot(after, updated!.capture(), snapshot, 100);
+    await saveIndexSnapshot(after, (await updated!.capture(OPTIONS))!, snapshot, 100);
     const restarted = await loadCorpus(directory);
     const loaded = await loadIndexSnapshot(restarted, snapshot, OPTIONS);
     expect(lines).toEqual([]);
@@ -72,7 +72,7 @@ describe('an index loaded from its snapshot', () => {
     const cache = await makeTempDir();
     const snapshot = { directory: cache, log: (line: string) => expect.fail(line) };
     const before = await loadCorpus(directory);
-    await saveIndexSnapshot(before, (await PassageIndex.build(before, OPTIONS)).capture(), snapshot);
+    await saveIndexSnapshot(before, (await (await PassageIndex.build(before, OPTIONS)).capture(OPTIONS))!, snapshot);
     const loaded = await loadIndexSnapshot(before, snapshot, OPTIONS);
     await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)) } });
     const after = await loadCorpus(directory, undefined, before);
@@ -81,13 +81,25 @@ describe('an index loaded from its snapshot', () => {
     expect(behaviourOf(updated!, 6)).toEqual(behaviourOf(await PassageIndex.build(after, OPTIONS), 6));
   });
 
+  it('is not captured from an index a reload changed while it was being copied', async () => {
+    const directory = await makeCorpus({ documents: { 'alpha.txt': article('alpha', days(300, (i) => `The river rose in town on day ${i}.`)) } });
+    const before = await loadCorpus(directory);
+    const index = await PassageIndex.build(before, OPTIONS);
+    await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(5, (i) => `Rain flooded the harbour for ${i} hours.`)) } });
+    const after = await loadCorpus(directory, undefined, before);
+    // The copy pauses after its first step; the update, given slices longer than it lasts, changes the index at once.
+    const copying = index.capture({ ...OPTIONS, sliceMilliseconds: -1 });
+    void PassageIndex.update(index, before, after, () => undefined, { ...OPTIONS, sliceMilliseconds: 60_000 });
+    expect(await copying).toBeUndefined();
+  });
+
   it('that does not hold the corpus passages it claims is refused with a log line, whatever its checksum says', async () => {
     const directory = await makeCorpus({ documents: { 'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)) } });
     const cache = await makeTempDir();
     const lines: string[] = [];
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     const corpus = await loadCorpus(directory);
-    const captured = (await PassageIndex.build(corpus, OPTIONS)).capture();
+    const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
     // A consistent, well-formed file whose slots name a passage the corpus does not have.
     await saveIndexSnapshot(corpus, { ...captured, slots: captured.slots.map((id, i) => (i === 0 ? 'gamma#p999' : id)) }, snapshot);
     expect(await loadIndexSnapshot(corpus, snapshot, OPTIONS)).toBeUndefined();
