@@ -1,7 +1,7 @@
 import type { Corpus, Passage } from '../corpus/types.js';
 import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
-import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type IndexedPassage, type PassageIndexOptions } from '../search/passage-index.js';
+import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type IndexedPassage, type IndexOrigin, type PassageIndexOptions } from '../search/passage-index.js';
 import { analyseQuestion, asksForTheStory, expandShorthand } from '../search/question.js';
 import type { ModelState, SemanticSearch } from '../semantic/semantic-search.js';
 import { OnDemandVectors } from '../semantic/on-demand-vectors.js';
@@ -105,15 +105,17 @@ export class AnswerEngine {
   }
 
   /**
-   * Indexes `corpus`; with `semantic`, also starts computing its sentence vectors (see {@link vectorsSettled}).
+   * Indexes `corpus` (or serves `index`, an index of this corpus already made, e.g. loaded from a snapshot); with
+   * `semantic`, also starts computing its sentence vectors (see {@link vectorsSettled}).
    */
   static async build(
     corpus: Corpus,
     options: AnswerEngineOptions = DEFAULT_ANSWER_ENGINE_OPTIONS,
     semantic?: SemanticSearch,
+    prepared?: PassageIndex,
   ): Promise<AnswerEngine> {
     loadEnglishRarity();
-    const index = await PassageIndex.build(corpus, options.index);
+    const index = prepared ?? (await PassageIndex.build(corpus, options.index));
     return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, semantic);
   }
 
@@ -145,6 +147,16 @@ export class AnswerEngine {
 
   get passageCount(): number {
     return this.index.passageCount;
+  }
+
+  /** Whether this engine's index was built or loaded from a snapshot (see {@link PassageIndex.origin}). */
+  get indexOrigin(): IndexOrigin {
+    return this.index.origin;
+  }
+
+  /** The index as plain data, for saving a snapshot; undefined if a reload changed it meanwhile (see {@link PassageIndex.capture}). */
+  captureIndex(): Promise<CapturedIndex | undefined> {
+    return this.index.capture(this.options.index);
   }
 
   /**

@@ -1,9 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import MiniSearch from 'minisearch';
 import { AnswerEngine } from '../answer/engine.js';
-import { Library } from '../library/library.js';
+import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { indexSnapshotFile } from '../search/index-snapshot.js';
 import { distribution, median, ratio, round, type Distribution } from './stats.js';
 
 export interface CorpusJob {
@@ -65,6 +67,17 @@ export interface CorpusFigures {
     readonly medianReloadMaxDelayMs: number;
     readonly idleEventLoopDelayMs: number;
     readonly busyEventLoopDelayMs: number;
+  };
+  /** A restart with the corpus unchanged: Library.load reading and validating the corpus, the index from its snapshot. */
+  readonly restart: {
+    readonly restartMs: number;
+    readonly maxEventLoopDelayMs: number;
+    /** Against our own full index build of the same run, and against the first load (which built). */
+    readonly ratioToBuild: number;
+    readonly ratioToFirstLoad: number;
+    /** Saving the snapshot after the build that preceded the restart, in the background; and its size. */
+    readonly saveMs: number;
+    readonly snapshotMb: number;
   };
   readonly memory: MemoryFigures;
 }
@@ -223,6 +236,21 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
     baselineBuild.push(performance.now() - started);
   }
 
+  // A restart: one load that builds and saves the index snapshot, then a load of the unchanged corpus from it.
+  const cacheDir = await mkdtemp(path.join(tmpdir(), 'bench-snapshot-'));
+  const withSnapshot = { ...DEFAULT_LIBRARY_OPTIONS, indexSnapshot: { directory: cacheDir, log: (line: string) => console.error(line) } };
+  const saving = await Library.load(job.directory, withSnapshot);
+  started = performance.now();
+  await saving.indexSaved();
+  const saveMs = performance.now() - started;
+  const snapshotMb = (await stat(indexSnapshotFile(cacheDir, saving.current.engine.corpus.directory))).size / MB;
+  collectGarbage();
+  started = performance.now();
+  const restart = await measureEventLoop(() => Library.load(job.directory, withSnapshot));
+  const restartMs = performance.now() - started;
+  if (restart.result.current.engine.indexOrigin !== 'snapshot') throw new Error(`bench: the restart of ${job.label} built its index instead of loading the snapshot`);
+  await rm(cacheDir, { recursive: true, force: true });
+
   const ours = distribution(answers.ours);
   const theirs = distribution(answers.baseline);
   const oursBuildMs = median(oursBuild);
@@ -254,6 +282,14 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       medianReloadMaxDelayMs: round(median(reloadDelays), 1),
       idleEventLoopDelayMs: round(idle.maxMs, 1),
       busyEventLoopDelayMs: round(busy.maxMs, 1),
+    },
+    restart: {
+      restartMs: round(restartMs, 1),
+      maxEventLoopDelayMs: round(restart.maxMs, 1),
+      ratioToBuild: ratio(restartMs, oursBuildMs),
+      ratioToFirstLoad: ratio(restartMs, firstLoadMs),
+      saveMs: round(saveMs, 1),
+      snapshotMb: round(snapshotMb, 1),
     },
     memory: {
       heapBeforeMb: round(before.heapUsed / MB, 1),

@@ -25,6 +25,11 @@ const EMPTY_GLOSSARY: Glossary = { entries: [] };
 /** The hash of the file each loaded document was parsed from, to know it unchanged on the next load. */
 const contentHashes = new WeakMap<CorpusDocument, string>();
 
+/** The SHA-256 (base64) of the file a loaded document was parsed from; undefined for a document not loaded here. */
+export function contentHashOf(document: CorpusDocument): string | undefined {
+  return contentHashes.get(document);
+}
+
 /**
  * Loads and validates every file of a corpus folder: `documents/**` (`.txt` or `.md`, with front matter), an
  * optional `glossary.json` and an optional `examples.txt`. All or nothing: any problem in any file throws a {@link CorpusError} listing every

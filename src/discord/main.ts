@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   );
   for (const warning of engine.corpus.warnings) logger.info(`incident-desk: warning: ${warning}`);
 
-  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave()]).finally(store.close), logger, 'disconnecting');
+  // A snapshot save still running is let finish: cut short, the next start would build instead of loading.
+  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave(), library.indexSaved()]).finally(store.close), logger, 'disconnecting');
   // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.
   if (isShardingManagerChild(process.env)) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

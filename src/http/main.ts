@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     `incident-desk: serving interactions on http://${config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host}:${server.port}/interactions; ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
-  stopOnSignals(() => Promise.all([server.stop(), peers?.leave()]).finally(store.close), logger);
+  // A snapshot save still running is let finish: cut short, the next start would build instead of loading.
+  stopOnSignals(() => Promise.all([server.stop(), peers?.leave(), library.indexSaved()]).finally(store.close), logger);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions, 
 import type { Answer } from '../answer/types.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
+import { loadIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../search/index-snapshot.js';
 import type { SemanticSearch } from '../semantic/semantic-search.js';
 import { compareCorpora, type ReloadOutcome } from './reload-report.js';
 
@@ -18,6 +19,11 @@ export interface LibraryOptions {
   readonly engine: AnswerEngineOptions;
   /** The sentence model, shared by every corpus loaded; without it, answers are lexical. */
   readonly semantic?: SemanticSearch | undefined;
+  /**
+   * Where the index is saved after each build and reload, so a restart with an unchanged corpus loads it instead of
+   * building (see `docs/reload.md`); without it, nothing is saved and every start builds.
+   */
+  readonly indexSnapshot?: IndexSnapshotOptions | undefined;
 }
 
 /** Defaults for {@link Library.load}. */
@@ -36,6 +42,8 @@ export const DEFAULT_LIBRARY_OPTIONS: LibraryOptions = {
 export class Library {
   private snapshot: LibrarySnapshot;
   private running: Promise<ReloadOutcome> | undefined;
+  /** The snapshot saves, one after another (each captures the index when its turn comes). */
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly directory: string,
@@ -48,9 +56,37 @@ export class Library {
   /** Loads the corpus for start-up. Throws a {@link CorpusError} naming each bad file: nothing half-built is served. */
   static async load(directory: string, options: LibraryOptions = DEFAULT_LIBRARY_OPTIONS): Promise<Library> {
     const corpus = await loadCorpus(directory, options.corpus);
+    // The corpus is read and validated as always; its document hashes decide whether the saved index is its own.
+    const saved = options.indexSnapshot && (await loadIndexSnapshot(corpus, options.indexSnapshot, options.engine.index));
     // At start-up the corpus serves at once, lexically, while its vectors are computed (see `AnswerEngine.mode`).
-    const engine = await AnswerEngine.build(corpus, options.engine, options.semantic);
-    return new Library(directory, options, { engine, version: 1, loadedAt: new Date() });
+    const engine = await AnswerEngine.build(corpus, options.engine, options.semantic, saved);
+    const library = new Library(directory, options, { engine, version: 1, loadedAt: new Date() });
+    if (!saved) library.saveIndex();
+    return library;
+  }
+
+  /**
+   * Settles once every snapshot save asked for so far has finished (a failed save is logged, never thrown): for
+   * shutdown, which should not cut a save short, and for tests.
+   */
+  indexSaved(): Promise<void> {
+    return this.saving;
+  }
+
+  /** Saves the serving index in the background, after any save still running; a failure is logged. */
+  private saveIndex(): void {
+    const snapshot = this.options.indexSnapshot;
+    if (!snapshot) return;
+    this.saving = this.saving.then(async () => {
+      // Of whatever serves now, copied in slices; a reload meanwhile makes the copy undefined, and queued its own save.
+      const { engine } = this.snapshot;
+      try {
+        const captured = await engine.captureIndex();
+        if (captured) await saveIndexSnapshot(engine.corpus, captured, snapshot);
+      } catch (error) {
+        snapshot.log(`index snapshot: could not be saved (${(error as Error).message})`);
+      }
+    });
   }
 
   /** The snapshot serving now. Take it once per request. */
@@ -85,6 +121,11 @@ export class Library {
       await before.engine.update(corpus, (engine) => {
         this.snapshot = { engine, version: before.version + 1, loadedAt: new Date() };
       });
+      // The index changed only if the documents did (the loader keeps an unchanged document's object).
+      const documentsBefore = before.engine.corpus.documents;
+      if (corpus.documents.length !== documentsBefore.length || corpus.documents.some((document, i) => document !== documentsBefore[i])) {
+        this.saveIndex();
+      }
       // Compared in slices: on a large corpus a one-go comparison held the event loop for seconds.
       const report = await compareCorpora(before.engine.corpus, corpus, performance.now() - started);
       return { ok: true, joined: false, report };

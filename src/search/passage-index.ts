@@ -1,4 +1,4 @@
-import MiniSearch from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
@@ -92,6 +92,37 @@ const PRE_ANALYSED = {
   processTerm: (term: string): string => term,
 };
 
+/** MiniSearch's options, the same for a build and for an index loaded from a snapshot. */
+const SEARCH_OPTIONS: Options<IndexedFields> = {
+  idField: 'id',
+  fields: ['stems', 'context'],
+  storeFields: [],
+  ...PRE_ANALYSED,
+  // Words only the referred-to passages hold should find a passage, but rank it lower.
+  searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
+};
+
+/**
+ * Everything of an index that is not the corpus itself, as plain data (see {@link PassageIndex.capture}): MiniSearch's
+ * own serialization, the stem frequencies and the corpus words. With the corpus it was made from, it gives the index
+ * back without analysing or indexing a passage again ({@link PassageIndex.restore}).
+ */
+export interface CapturedIndex {
+  readonly search: AsPlainObject;
+  /** Each stem with the number of passages holding it. */
+  readonly frequencies: readonly (readonly [string, number])[];
+  /** Each corpus word with its stem and the number of passages holding it. */
+  readonly words: readonly (readonly [string, string, number])[];
+  /**
+   * The citation id of the passage at each MiniSearch id, null for a passage a reload removed (MiniSearch never
+   * reuses an id, so after an in-place update the ids are no longer the passages' positions in the corpus).
+   */
+  readonly slots: readonly (string | null)[];
+}
+
+/** Where an index came from: analysed and indexed passage by passage, or loaded from a saved snapshot. */
+export type IndexOrigin = 'built' | 'snapshot';
+
 /**
  * MiniSearch, with a look at the passages its index lists for a term: the counting pass of
  * {@link PassageIndex.find} needs only which passages hold each stem asked, and walking MiniSearch's own lists
@@ -120,6 +151,55 @@ class PassageSearch extends MiniSearch<IndexedFields> {
   get nextId(): number {
     return this._nextId;
   }
+
+  /**
+   * MiniSearch's `toJSON`, made a step at a time (each term is a step: a one-go `toJSON` held the event loop for
+   * about 4 s at 100,000 passages). The caller must stop if the index changes between steps. The average field
+   * lengths, which `add` changes in place, are copied.
+   */
+  *captureInSteps(): Generator<void, AsPlainObject> {
+    const index: [string, Record<string, Record<string, number>>][] = [];
+    for (const [term, fieldIndex] of this._index) {
+      const data: Record<string, Record<string, number>> = {};
+      for (const [fieldId, frequencies] of fieldIndex) data[fieldId] = Object.fromEntries(frequencies);
+      index.push([term, data]);
+      yield;
+    }
+    const documentIds = Object.fromEntries(this._documentIds) as Record<string, unknown>;
+    yield;
+    const fieldLength = Object.fromEntries(this._fieldLength) as Record<string, number[]>;
+    yield;
+    const storedFields = Object.fromEntries(this._storedFields) as Record<string, unknown>;
+    return {
+      documentCount: this._documentCount,
+      nextId: this._nextId,
+      documentIds,
+      fieldIds: { ...this._fieldIds },
+      fieldLength,
+      averageFieldLength: [...this._avgFieldLength],
+      storedFields,
+      dirtCount: this._dirtCount,
+      index,
+      serializationVersion: 2,
+    };
+  }
+
+  /** A PassageSearch holding what MiniSearch's `loadJSAsync` loaded (which always makes a plain MiniSearch). */
+  static adopt(loaded: MiniSearch<IndexedFields>): PassageSearch {
+    const search = new PassageSearch(SEARCH_OPTIONS);
+    const from = loaded as PassageSearch;
+    search._index = from._index;
+    search._documentCount = from._documentCount;
+    search._documentIds = from._documentIds;
+    search._idToShortId = from._idToShortId;
+    search._fieldIds = from._fieldIds;
+    search._fieldLength = from._fieldLength;
+    search._avgFieldLength = from._avgFieldLength;
+    search._nextId = from._nextId;
+    search._storedFields = from._storedFields;
+    search._dirtCount = from._dirtCount;
+    return search;
+  }
 }
 
 /**
@@ -135,6 +215,8 @@ export class PassageIndex {
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
     /** Each passage by the id MiniSearch knows it by; a removed passage leaves its slot empty. */
     private readonly slots: readonly (IndexedPassage | undefined)[],
+    /** Whether this index was built or loaded from a snapshot (an update keeps its predecessor's origin). */
+    readonly origin: IndexOrigin = 'built',
   ) {}
 
   /**
@@ -153,14 +235,7 @@ export class PassageIndex {
   }
 
   private static *buildInSteps(corpus: Corpus): Generator<void, PassageIndex> {
-    const search = new PassageSearch({
-      idField: 'id',
-      fields: ['stems', 'context'],
-      storeFields: [],
-      ...PRE_ANALYSED,
-      // Words only the referred-to passages hold should find a passage, but rank it lower.
-      searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
-    });
+    const search = new PassageSearch(SEARCH_OPTIONS);
     const frequencies = new Map<string, number>();
     // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
     const wordMap = new Map<string, CorpusWord>();
@@ -182,6 +257,84 @@ export class PassageIndex {
       yield;
     }
     return new PassageIndex(search, frequencies, words, entries, byId, entries);
+  }
+
+  /**
+   * Everything of this index but the corpus, for saving as a snapshot, copied in slices; undefined if a reload
+   * changed the index meanwhile (it shares MiniSearch with its successor), as the copy would then mix two corpora.
+   */
+  capture(options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<CapturedIndex | undefined> {
+    return runInSlices(this.captureInSteps(), options.sliceMilliseconds);
+  }
+
+  private *captureInSteps(): Generator<void, CapturedIndex | undefined> {
+    const searchSteps = this.search.captureInSteps();
+    let step = searchSteps.next();
+    for (; !step.done; step = searchSteps.next()) {
+      yield;
+      if (this.replaced) return undefined;
+    }
+    const frequencies: [string, number][] = [];
+    for (const entry of this.frequencies) {
+      frequencies.push(entry);
+      if (frequencies.length % 1000 === 0) {
+        yield;
+        if (this.replaced) return undefined;
+      }
+    }
+    const words: [string, string, number][] = [];
+    for (const [word, { stem, passages }] of this.words) {
+      words.push([word, stem, passages]);
+      if (words.length % 1000 === 0) {
+        yield;
+        if (this.replaced) return undefined;
+      }
+    }
+    if (this.replaced) return undefined;
+    const slots = this.slots.map((entry) => entry?.passage.id ?? null);
+    return { search: step.value, frequencies, words, slots };
+  }
+
+  /**
+   * The index of `corpus` from a capture of its index ({@link capture}), without analysing or indexing a passage:
+   * the caller vouches that the capture was made from this same corpus (the snapshot's document hashes match). A
+   * capture whose passages are not those of the corpus, one each, throws.
+   */
+  static async restore(corpus: Corpus, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+    // MiniSearch's own loader, which pauses every 1,000 terms (and within each long list of passages).
+    const search = PassageSearch.adopt(await MiniSearch.loadJSAsync(captured.search, SEARCH_OPTIONS));
+    return runInSlices(PassageIndex.restoreInSteps(corpus, captured, search), options.sliceMilliseconds);
+  }
+
+  private static *restoreInSteps(corpus: Corpus, captured: CapturedIndex, search: PassageSearch): Generator<void, PassageIndex> {
+    const entries: IndexedPassage[] = [];
+    const byId = new Map<string, IndexedPassage>();
+    for (const document of corpus.documents) {
+      for (const entry of withContext(document)) {
+        entries.push(entry);
+        byId.set(entry.passage.id, entry);
+      }
+      yield;
+    }
+    const slots = captured.slots.map((id) => (id === null ? undefined : byId.get(id)));
+    const filled = slots.filter((entry) => entry !== undefined).length;
+    const fits = slots.every((entry, i) => (entry === undefined) === (captured.slots[i] === null));
+    if (!fits) throw new Error('passage index: the saved index names passages the corpus does not hold');
+    if (filled !== entries.length || search.documentCount !== filled || search.nextId !== slots.length || !search.idsAreShortIds()) {
+      throw new Error(`passage index: the saved index holds ${search.documentCount} passages, not the corpus's ${entries.length}`);
+    }
+    yield;
+    const frequencies = new Map<string, number>();
+    for (const [i, [stem, count]] of captured.frequencies.entries()) {
+      frequencies.set(stem, count);
+      if (i % 1000 === 0) yield;
+    }
+    const words = new SearchableMap<CorpusWord>();
+    for (const [i, [word, stem, passages]] of captured.words.entries()) {
+      words.set(word, { stem, passages });
+      if (i % 1000 === 0) yield;
+    }
+    return new PassageIndex(search, frequencies, words, entries, byId, slots, 'snapshot');
   }
 
   /**
@@ -259,7 +412,7 @@ export class PassageIndex {
     previous.replaced = true;
     for (const analysed of outgoing) removeFromIndex(search, frequencies, words, analysed);
     for (const fresh of incoming.values()) for (const analysed of fresh) addToIndex(search, frequencies, words, analysed);
-    serve(new PassageIndex(search, frequencies, words, entries, byId, slots));
+    serve(new PassageIndex(search, frequencies, words, entries, byId, slots, previous.origin));
   }
 
   get passageCount(): number {

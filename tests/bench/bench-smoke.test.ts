@@ -34,6 +34,8 @@ describe('npm run bench --json', () => {
       bundled!.reload.editOneMs,
       bundled!.reload.editOneMaxEventLoopDelayMs,
       bundled!.reload.maxEventLoopDelayMs,
+      bundled!.restart.restartMs,
+      bundled!.restart.ratioToBuild,
       bundled!.memory.rssMb,
     ]) {
       expect(Number.isFinite(value)).toBe(true);
@@ -41,7 +43,7 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(18);
+    expect(results.targets).toHaveLength(19);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });

@@ -1,0 +1,138 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIBRARY_OPTIONS, Library, type LibraryOptions } from '../../src/library/library.js';
+import { indexSnapshotFile } from '../../src/search/index-snapshot.js';
+import { copyBundledCorpus, makeTempDir, removeTempDirs, SMALL_DOCUMENT, writeCorpus } from '../fixtures/corpus.js';
+
+afterAll(removeTempDirs);
+
+const QUESTIONS = [
+  'How many hostage-takers were killed?',
+  'Who attacked the police station in Bannu?',
+  'What did the militants demand?',
+  'how many soldiers died',
+  'wat happend in bannu',
+  'Who flooded the valley?',
+];
+
+/** A copy of the bundled corpus with a second document, a cache folder, and options that log into `lines`. */
+async function setUp(codeVersion?: string): Promise<{ corpus: string; cache: string; lines: string[]; options: LibraryOptions }> {
+  const corpus = await copyBundledCorpus();
+  await writeCorpus(corpus, { documents: { 'flood.txt': SMALL_DOCUMENT } });
+  const cache = await makeTempDir();
+  const lines: string[] = [];
+  const options = { ...DEFAULT_LIBRARY_OPTIONS, indexSnapshot: { directory: cache, log: (line: string) => lines.push(line), codeVersion } };
+  return { corpus, cache, lines, options };
+}
+
+/** Loads, then waits for the snapshot save the load may have started. */
+async function load(corpus: string, options: LibraryOptions): Promise<Library> {
+  const library = await Library.load(corpus, options);
+  await library.indexSaved();
+  return library;
+}
+
+async function answersOf(library: Library): Promise<unknown[]> {
+  return Promise.all(QUESTIONS.map((question) => library.answer(question)));
+}
+
+async function snapshotFile(cache: string): Promise<string> {
+  const [name, ...others] = await readdir(cache);
+  expect(others).toEqual([]);
+  return path.join(cache, name!);
+}
+
+describe('the index snapshot', () => {
+  it('is saved after a build, and a restart with the corpus unchanged loads it instead of building', async () => {
+    const { corpus, cache, lines, options } = await setUp();
+    const first = await load(corpus, options);
+    expect(first.current.engine.indexOrigin).toBe('built');
+    expect(await snapshotFile(cache)).toBe(indexSnapshotFile(cache, first.current.engine.corpus.directory));
+
+    const restarted = await load(corpus, options);
+    expect(restarted.current.engine.indexOrigin).toBe('snapshot');
+    expect(restarted.current.engine.passageCount).toBe(first.current.engine.passageCount);
+    expect(lines).toEqual([]);
+  });
+
+  it('gives the same answers after a restart from the snapshot as after a fresh build', async () => {
+    const { corpus, options } = await setUp();
+    const built = await load(corpus, options);
+    const restarted = await load(corpus, options);
+    expect(restarted.current.engine.indexOrigin).toBe('snapshot');
+    const fresh = await answersOf(built);
+    expect(fresh.some((answer) => (answer as { answered: boolean }).answered)).toBe(true);
+    expect(await answersOf(restarted)).toEqual(fresh);
+  });
+
+  it('is stale once a corpus file changed: the restart names it in one log line, builds, and saves a new one', async () => {
+    const { corpus, cache, lines, options } = await setUp();
+    await load(corpus, options);
+    const file = path.join(corpus, 'documents', 'flood.txt');
+    await writeFile(file, `${(await readFile(file, 'utf8')).trimEnd()} Boats reached the last village at noon.\n`);
+
+    const rebuilt = await load(corpus, options);
+    expect(rebuilt.current.engine.indexOrigin).toBe('built');
+    expect(lines).toEqual([`index snapshot: ${await snapshotFile(cache)} is stale: the corpus changed since it was saved (documents/flood.txt); building the index`]);
+    expect((await load(corpus, options)).current.engine.indexOrigin).toBe('snapshot');
+  });
+
+  it('is stale once a document was added', async () => {
+    const { corpus, lines, options } = await setUp();
+    await load(corpus, options);
+    await writeCorpus(corpus, { documents: { 'zz-second-flood.txt': SMALL_DOCUMENT.replace('id: flood-report', 'id: zz-second-flood') } });
+    expect((await load(corpus, options)).current.engine.indexOrigin).toBe('built');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('is stale');
+  });
+
+  it.each([
+    ['truncated', (bytes: Buffer) => bytes.subarray(0, bytes.length - 100), 'is damaged or truncated (checksum mismatch)'],
+    ['with one byte flipped', (bytes: Buffer) => Buffer.from(bytes).fill(bytes[bytes.length >> 1]! ^ 1, bytes.length >> 1, (bytes.length >> 1) + 1), 'is damaged or truncated (checksum mismatch)'],
+    ['cut to a few bytes', (bytes: Buffer) => bytes.subarray(0, 10), 'is not an index snapshot of this format'],
+    ['not a snapshot at all', () => Buffer.from('{"index": []}'), 'is not an index snapshot of this format'],
+  ])('is not trusted when %s: the restart names it in one log line and builds', async (_, damage, problem) => {
+    const { corpus, cache, lines, options } = await setUp();
+    const built = await load(corpus, options);
+    const file = await snapshotFile(cache);
+    await writeFile(file, damage(await readFile(file)));
+
+    const rebuilt = await load(corpus, options);
+    expect(rebuilt.current.engine.indexOrigin).toBe('built');
+    expect(lines).toEqual([`index snapshot: ${file} ${problem}; building the index`]);
+    expect(await answersOf(rebuilt)).toEqual(await answersOf(built));
+    // The build saved a good snapshot over the bad one.
+    expect((await load(corpus, options)).current.engine.indexOrigin).toBe('snapshot');
+  });
+
+  it('is not trusted when another code version saved it', async () => {
+    const { corpus, cache, options } = await setUp('code-a');
+    await load(corpus, options);
+    const lines: string[] = [];
+    const other = { ...options, indexSnapshot: { directory: cache, log: (line: string) => lines.push(line), codeVersion: 'code-b' } };
+    expect((await load(corpus, other)).current.engine.indexOrigin).toBe('built');
+    expect(lines).toEqual([`index snapshot: ${await snapshotFile(cache)} was saved by another code version (code-a, now code-b); building the index`]);
+  });
+
+  it('is saved again after a reload changed a document, and a restart then loads the reloaded index', async () => {
+    const { corpus, lines, options } = await setUp();
+    const library = await load(corpus, options);
+    await writeCorpus(corpus, { documents: { 'flood.txt': SMALL_DOCUMENT.replace('on Monday', 'on Tuesday, and again on Wednesday') } });
+    expect((await library.reload()).ok).toBe(true);
+    await library.indexSaved();
+
+    const restarted = await load(corpus, options);
+    expect(restarted.current.engine.indexOrigin).toBe('snapshot');
+    const fresh = await Library.load(corpus);
+    expect(await answersOf(restarted)).toEqual(await answersOf(fresh));
+    expect(lines).toEqual([]);
+  });
+
+  it('is not saved at all without a cache folder in the options', async () => {
+    const { corpus, cache } = await setUp();
+    const library = await load(corpus, DEFAULT_LIBRARY_OPTIONS);
+    expect(library.current.engine.indexOrigin).toBe('built');
+    expect(await readdir(cache)).toEqual([]);
+  });
+});

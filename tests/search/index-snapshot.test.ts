@@ -1,0 +1,109 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import { stemWord } from '../../src/search/analyzer.js';
+import { loadIndexSnapshot, saveIndexSnapshot } from '../../src/search/index-snapshot.js';
+import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex } from '../../src/search/passage-index.js';
+import { documentFile, makeCorpus, makeTempDir, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
+
+afterAll(removeTempDirs);
+
+const article = (id: string, paragraphs: readonly string[]): string => documentFile({ id, title: id, source: 'Wire' }, paragraphs);
+const days = (count: number, text: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => text(i));
+const QUERIES = [['river', 'town'], ['bridge', 'collapsed'], ['harbour'], ['river', 'rain', 'flooded'], ['zebra']].map(
+  (words) => new Map(words.map((word) => [stemWord(word), 1])),
+);
+const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPassagesUpdatedInPlace: 10_000 };
+
+/**
+ * Everything a search of the index gives, and what it counts and suggests. Scores are rounded to six digits
+ * with `digits`: an index updated in place keeps MiniSearch's running average field lengths, which differ from a
+ * fresh build's in the last bits (see tests/search/passage-index.test.ts).
+ */
+function behaviourOf(index: PassageIndex, digits = Infinity): unknown {
+  const round = (score: number): number => (digits === Infinity ? score : Math.round(score * 10 ** digits));
+  return {
+    order: index.entries.map((entry) => entry.passage.id),
+    searched: QUERIES.map((query) => index.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: round(hit.score) }))),
+    frequencies: ['river', 'harbour', 'wall', 'flooded', 'hours', 'days'].map((word) => index.documentFrequency(stemWord(word))),
+    similar: [index.similarWords('wal', 1), index.similarWords('harbor', 1), index.similarWords('rivr', 2)],
+  };
+}
+
+describe('an index loaded from its snapshot', () => {
+  it('searches, counts and suggests exactly as the index it was saved from, even one a reload updated in place', async () => {
+    // Over 2,000 passages hold "river", so the search goes through MiniSearch's lists of passages per stem.
+    const directory = await makeCorpus({
+      documents: {
+        'alpha.txt': article('alpha', days(2500, (i) => `The river rose in town on day ${i}.`)),
+        'beta.txt': article('beta', days(40, (i) => `The bridge near the river collapsed after ${i} hours of rain.`)),
+        'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)),
+      },
+    });
+    const before = await loadCorpus(directory);
+    await writeCorpus(directory, { documents: { 'beta.txt': article('beta', days(35, (i) => `The bridge collapsed after ${i} days; the town flooded.`)) } });
+    const after = await loadCorpus(directory, undefined, before);
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(await PassageIndex.build(before, OPTIONS), before, after, (index) => (updated = index), OPTIONS);
+
+    const cache = await makeTempDir();
+    const lines: string[] = [];
+    const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
+    // Small chunks, so the snapshot is many of them.
+    await saveIndexSnapshot(after, (await updated!.capture(OPTIONS))!, snapshot, 100);
+    const restarted = await loadCorpus(directory);
+    const loaded = await loadIndexSnapshot(restarted, snapshot, OPTIONS);
+    expect(lines).toEqual([]);
+    expect(loaded?.origin).toBe('snapshot');
+    // The restart's corpus is a new load, so its passages are other objects: compare what the two indexes do,
+    // scores to the last bit.
+    expect(behaviourOf(loaded!)).toEqual(behaviourOf(updated!));
+    expect(behaviourOf(loaded!, 6)).toEqual(behaviourOf(await PassageIndex.build(restarted, OPTIONS), 6));
+  }, 60_000);
+
+  it('is updated by a reload as a built index is', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'alpha.txt': article('alpha', days(300, (i) => `The river rose in town on day ${i}.`)),
+        'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)),
+      },
+    });
+    const cache = await makeTempDir();
+    const snapshot = { directory: cache, log: (line: string) => expect.fail(line) };
+    const before = await loadCorpus(directory);
+    await saveIndexSnapshot(before, (await (await PassageIndex.build(before, OPTIONS)).capture(OPTIONS))!, snapshot);
+    const loaded = await loadIndexSnapshot(before, snapshot, OPTIONS);
+    await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)) } });
+    const after = await loadCorpus(directory, undefined, before);
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(loaded!, before, after, (index) => (updated = index), OPTIONS);
+    expect(behaviourOf(updated!, 6)).toEqual(behaviourOf(await PassageIndex.build(after, OPTIONS), 6));
+  });
+
+  it('is not captured from an index a reload changed while it was being copied', async () => {
+    const directory = await makeCorpus({ documents: { 'alpha.txt': article('alpha', days(300, (i) => `The river rose in town on day ${i}.`)) } });
+    const before = await loadCorpus(directory);
+    const index = await PassageIndex.build(before, OPTIONS);
+    await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(5, (i) => `Rain flooded the harbour for ${i} hours.`)) } });
+    const after = await loadCorpus(directory, undefined, before);
+    // The copy pauses after its first step; the update, given slices longer than it lasts, changes the index at once.
+    const copying = index.capture({ ...OPTIONS, sliceMilliseconds: -1 });
+    void PassageIndex.update(index, before, after, () => undefined, { ...OPTIONS, sliceMilliseconds: 60_000 });
+    expect(await copying).toBeUndefined();
+  });
+
+  it('that does not hold the corpus passages it claims is refused with a log line, whatever its checksum says', async () => {
+    const directory = await makeCorpus({ documents: { 'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)) } });
+    const cache = await makeTempDir();
+    const lines: string[] = [];
+    const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
+    const corpus = await loadCorpus(directory);
+    const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
+    // A consistent, well-formed file whose slots name a passage the corpus does not have.
+    await saveIndexSnapshot(corpus, { ...captured, slots: captured.slots.map((id, i) => (i === 0 ? 'gamma#p999' : id)) }, snapshot);
+    expect(await loadIndexSnapshot(corpus, snapshot, OPTIONS)).toBeUndefined();
+    const [file] = await readdir(cache);
+    expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index names passages the corpus does not hold; building the index`]);
+  });
+});
