@@ -84,6 +84,7 @@ export class SemanticSearch {
   /** What `ready` resolved to, for the synchronous checks. */
   private loaded: Loaded | undefined;
   private onDemand: OnDemandVectors | undefined;
+  private readonly built = new WeakMap<Corpus, Promise<SpanVectors | OnDemandVectors | undefined>>();
   private readonly questions = new Map<string, Promise<Float32Array>>();
 
   private constructor(private readonly options: SemanticSearchOptions) {
@@ -114,7 +115,14 @@ export class SemanticSearch {
    * Vectors for every quotable span of `corpus`; for a corpus of more than `maxPrecomputedSentences` sentences,
    * vectors made on demand for the passages asked about; undefined when the model is off or failed.
    */
-  async vectorsFor(corpus: Corpus): Promise<SpanVectors | OnDemandVectors | undefined> {
+  vectorsFor(corpus: Corpus): Promise<SpanVectors | OnDemandVectors | undefined> {
+    // Built once per corpus: the engine, a reload and the evaluation all ask for the same corpus's vectors.
+    let vectors = this.built.get(corpus);
+    if (!vectors) this.built.set(corpus, (vectors = this.build(corpus)));
+    return vectors;
+  }
+
+  private async build(corpus: Corpus): Promise<SpanVectors | OnDemandVectors | undefined> {
     const loaded = await this.ready;
     if (!loaded) return undefined;
     const sentences = corpus.documents.reduce((sum, document) => sum + document.passages.reduce((n, passage) => n + passage.sentences.length, 0), 0);
