@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentHashOf } from '../corpus/load-corpus.js';
 import type { Corpus } from '../corpus/types.js';
-import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type PassageIndexOptions } from './passage-index.js';
+import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type CapturedSearch, type CapturedTerm, type PassageIndexOptions } from './passage-index.js';
 
 /**
  * File layout: MAGIC, a u32 (little-endian) header length, the JSON header, the chunks (each a JSON array, their
@@ -18,7 +18,7 @@ const CHECKSUM_BYTES = 32;
  * The snapshot's format. Bump it when what is saved changes shape; a change to the analysis (tokens, stems, context)
  * needs no bump, as the code version ({@link indexCodeVersion}) hashes that code.
  */
-export const INDEX_SNAPSHOT_FORMAT = 1;
+export const INDEX_SNAPSHOT_FORMAT = 2;
 
 export interface IndexSnapshotOptions {
   /** The folder the snapshot is kept in (`CACHE_DIR`). */
@@ -37,11 +37,12 @@ interface Header {
   readonly codeVersion: string;
   /** Each document in corpus order: its file, content hash and passage count. */
   readonly documents: readonly (readonly [string, string, number])[];
-  /** The MiniSearch serialization without its term index (that is in the `index` chunks). */
-  readonly search: Omit<CapturedIndex['search'], 'index'>;
+  /** The MiniSearch index without its terms and field lengths (those are in the chunks). */
+  readonly search: Omit<CapturedSearch, 'terms' | 'lengths'>;
   /** Byte length of each chunk, by kind, in the order they follow the header. */
   readonly chunks: {
-    readonly index: readonly number[];
+    readonly terms: readonly number[];
+    readonly lengths: readonly number[];
     readonly frequencies: readonly number[];
     readonly words: readonly number[];
     readonly slots: readonly number[];
@@ -120,9 +121,10 @@ export async function saveIndexSnapshot(
   options: IndexSnapshotOptions,
   chunkItems = DEFAULT_SNAPSHOT_CHUNK_ITEMS,
 ): Promise<void> {
-  const { index, ...search } = captured.search;
+  const { terms, lengths, ...search } = captured.search;
   const chunks = {
-    index: await chunksOf(index, chunkItems),
+    terms: await chunksOf(terms, chunkItems),
+    lengths: await chunksOf(lengths, chunkItems * 30),
     frequencies: await chunksOf(captured.frequencies, chunkItems),
     words: await chunksOf(captured.words, chunkItems),
     slots: await chunksOf(captured.slots, chunkItems * 10),
@@ -133,7 +135,8 @@ export async function saveIndexSnapshot(
     documents: documentsOf(corpus),
     search,
     chunks: {
-      index: chunks.index.map((chunk) => chunk.length),
+      terms: chunks.terms.map((chunk) => chunk.length),
+      lengths: chunks.lengths.map((chunk) => chunk.length),
       frequencies: chunks.frequencies.map((chunk) => chunk.length),
       words: chunks.words.map((chunk) => chunk.length),
       slots: chunks.slots.map((chunk) => chunk.length),
@@ -142,7 +145,7 @@ export async function saveIndexSnapshot(
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  const body = Buffer.concat([MAGIC, length, headerBytes, ...chunks.index, ...chunks.frequencies, ...chunks.words, ...chunks.slots]);
+  const body = Buffer.concat([MAGIC, length, headerBytes, ...chunks.terms, ...chunks.lengths, ...chunks.frequencies, ...chunks.words, ...chunks.slots]);
   const file = indexSnapshotFile(options.directory, corpus.directory);
   await mkdir(options.directory, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
@@ -208,10 +211,11 @@ async function readSnapshot(bytes: Buffer, corpus: Corpus, options: IndexSnapsho
     }
     return items;
   };
-  const index = await parse<CapturedIndex['search']['index'][number]>(header.chunks.index);
+  const terms = await parse<CapturedTerm>(header.chunks.terms);
+  const lengths = await parse<number>(header.chunks.lengths);
   const frequencies = await parse<[string, number]>(header.chunks.frequencies);
   const words = await parse<[string, string, number]>(header.chunks.words);
   const slots = await parse<string | null>(header.chunks.slots);
   if (offset !== body.length) throw new Error('has a size that does not match its header');
-  return PassageIndex.restore(corpus, { search: { ...header.search, index }, frequencies, words, slots }, indexOptions);
+  return PassageIndex.restore(corpus, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
 }

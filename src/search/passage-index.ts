@@ -1,4 +1,4 @@
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
@@ -107,8 +107,26 @@ const SEARCH_OPTIONS: Options<IndexedFields> = {
  * own serialization, the stem frequencies and the corpus words. With the corpus it was made from, it gives the index
  * back without analysing or indexing a passage again ({@link PassageIndex.restore}).
  */
+/** One index term: the term, then for each field holding it the field's id and its postings, `[id, frequency, id, frequency…]`. */
+export type CapturedTerm = [string, ...(number | number[])[]];
+
+/**
+ * MiniSearch's index as plain numbers and strings (see `PassageSearch.captureInSteps`). Each passage's id is the
+ * short id MiniSearch keys it by (the index checks this), so one id stands for both, and no fields are stored.
+ */
+export interface CapturedSearch {
+  readonly documentCount: number;
+  readonly nextId: number;
+  readonly dirtCount: number;
+  readonly fieldIds: Readonly<Record<string, number>>;
+  readonly averageFieldLength: readonly number[];
+  /** For each passage: its id, then its length in each field (one row per passage, flat). */
+  readonly lengths: readonly number[];
+  readonly terms: readonly CapturedTerm[];
+}
+
 export interface CapturedIndex {
-  readonly search: AsPlainObject;
+  readonly search: CapturedSearch;
   /** Each stem with the number of passages holding it. */
   readonly frequencies: readonly (readonly [string, number])[];
   /** Each corpus word with its stem and the number of passages holding it. */
@@ -153,51 +171,75 @@ class PassageSearch extends MiniSearch<IndexedFields> {
   }
 
   /**
-   * MiniSearch's `toJSON`, made a step at a time (each term is a step: a one-go `toJSON` held the event loop for
-   * about 4 s at 100,000 passages). The caller must stop if the index changes between steps. The average field
-   * lengths, which `add` changes in place, are copied.
+   * The index as {@link CapturedSearch}, a step per term (a one-go `toJSON` held the event loop for about 4 s at
+   * 100,000 passages). The caller must stop if the index changes between steps. The average field lengths, which
+   * `add` changes in place, are copied.
    */
-  *captureInSteps(): Generator<void, AsPlainObject> {
-    const index: [string, Record<string, Record<string, number>>][] = [];
+  *captureInSteps(): Generator<void, CapturedSearch> {
+    const fieldCount = Object.keys(this._fieldIds).length;
+    const lengths: number[] = [];
+    for (const [id, fieldLengths] of this._fieldLength) {
+      // Every passage has every field (an empty context is a length of 0), so each row is fieldCount wide.
+      if (fieldLengths.length !== fieldCount) throw new Error(`passage index: passage ${id} lacks a field length`);
+      lengths.push(id, ...fieldLengths);
+      if (lengths.length % 10_000 === 0) yield;
+    }
+    const terms: CapturedTerm[] = [];
     for (const [term, fieldIndex] of this._index) {
-      const data: Record<string, Record<string, number>> = {};
-      for (const [fieldId, frequencies] of fieldIndex) data[fieldId] = Object.fromEntries(frequencies);
-      index.push([term, data]);
+      const captured: CapturedTerm = [term];
+      for (const [fieldId, frequencies] of fieldIndex) {
+        const postings: number[] = [];
+        for (const [id, frequency] of frequencies) postings.push(id, frequency);
+        captured.push(fieldId, postings);
+      }
+      terms.push(captured);
       yield;
     }
-    const documentIds = Object.fromEntries(this._documentIds) as Record<string, unknown>;
-    yield;
-    const fieldLength = Object.fromEntries(this._fieldLength) as Record<string, number[]>;
-    yield;
-    const storedFields = Object.fromEntries(this._storedFields) as Record<string, unknown>;
     return {
       documentCount: this._documentCount,
       nextId: this._nextId,
-      documentIds,
-      fieldIds: { ...this._fieldIds },
-      fieldLength,
-      averageFieldLength: [...this._avgFieldLength],
-      storedFields,
       dirtCount: this._dirtCount,
-      index,
-      serializationVersion: 2,
+      fieldIds: { ...this._fieldIds },
+      averageFieldLength: [...this._avgFieldLength],
+      lengths,
+      terms,
     };
   }
 
-  /** A PassageSearch holding what MiniSearch's `loadJSAsync` loaded (which always makes a plain MiniSearch). */
-  static adopt(loaded: MiniSearch<IndexedFields>): PassageSearch {
+  /**
+   * The index a {@link captureInSteps} copied, a step per term. Not MiniSearch's `loadJSAsync`: it pauses on a
+   * 1 ms timer every 1,000 items (about 6.7 s of idle waiting at 100,000 passages) and converts object keys back to
+   * numbers; the captured lists are numbers already.
+   */
+  static *restoreInSteps(captured: CapturedSearch): Generator<void, PassageSearch> {
     const search = new PassageSearch(SEARCH_OPTIONS);
-    const from = loaded as PassageSearch;
-    search._index = from._index;
-    search._documentCount = from._documentCount;
-    search._documentIds = from._documentIds;
-    search._idToShortId = from._idToShortId;
-    search._fieldIds = from._fieldIds;
-    search._fieldLength = from._fieldLength;
-    search._avgFieldLength = from._avgFieldLength;
-    search._nextId = from._nextId;
-    search._storedFields = from._storedFields;
-    search._dirtCount = from._dirtCount;
+    const fieldIds = Object.entries(search._fieldIds);
+    if (fieldIds.length !== Object.keys(captured.fieldIds).length || fieldIds.some(([field, id]) => captured.fieldIds[field] !== id)) {
+      throw new Error('passage index: the saved index has other fields than this code indexes');
+    }
+    search._documentCount = captured.documentCount;
+    search._nextId = captured.nextId;
+    search._dirtCount = captured.dirtCount;
+    search._avgFieldLength = [...captured.averageFieldLength];
+    const width = fieldIds.length + 1;
+    for (let row = 0; row < captured.lengths.length; row += width) {
+      const id = captured.lengths[row]!;
+      search._documentIds.set(id, id);
+      search._idToShortId.set(id, id);
+      search._fieldLength.set(id, captured.lengths.slice(row + 1, row + width));
+      if (row % (1000 * width) === 0) yield;
+    }
+    for (const [term, ...fields] of captured.terms) {
+      const fieldIndex = new Map<number, Map<number, number>>();
+      for (let f = 0; f + 1 < fields.length; f += 2) {
+        const postings = fields[f + 1] as readonly number[];
+        const frequencies = new Map<number, number>();
+        for (let k = 0; k + 1 < postings.length; k += 2) frequencies.set(postings[k]!, postings[k + 1]!);
+        fieldIndex.set(fields[f] as number, frequencies);
+      }
+      search._index.set(term, fieldIndex);
+      yield;
+    }
     return search;
   }
 }
@@ -300,13 +342,12 @@ export class PassageIndex {
    * the caller vouches that the capture was made from this same corpus (the snapshot's document hashes match). A
    * capture whose passages are not those of the corpus, one each, throws.
    */
-  static async restore(corpus: Corpus, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
-    // MiniSearch's own loader, which pauses every 1,000 terms (and within each long list of passages).
-    const search = PassageSearch.adopt(await MiniSearch.loadJSAsync(captured.search, SEARCH_OPTIONS));
-    return runInSlices(PassageIndex.restoreInSteps(corpus, captured, search), options.sliceMilliseconds);
+  static restore(corpus: Corpus, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+    return runInSlices(PassageIndex.restoreInSteps(corpus, captured), options.sliceMilliseconds);
   }
 
-  private static *restoreInSteps(corpus: Corpus, captured: CapturedIndex, search: PassageSearch): Generator<void, PassageIndex> {
+  private static *restoreInSteps(corpus: Corpus, captured: CapturedIndex): Generator<void, PassageIndex> {
+    const search = yield* PassageSearch.restoreInSteps(captured.search);
     const entries: IndexedPassage[] = [];
     const byId = new Map<string, IndexedPassage>();
     for (const document of corpus.documents) {

@@ -106,4 +106,18 @@ describe('an index loaded from its snapshot', () => {
     const [file] = await readdir(cache);
     expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index names passages the corpus does not hold; building the index`]);
   });
+
+  it('indexed under other fields than this code indexes is refused with a log line', async () => {
+    const directory = await makeCorpus({ documents: { 'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)) } });
+    const cache = await makeTempDir();
+    const lines: string[] = [];
+    const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
+    const corpus = await loadCorpus(directory);
+    const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
+    const fieldIds = Object.fromEntries(Object.entries(captured.search.fieldIds).map(([field, id]) => [field, 1 - id]));
+    await saveIndexSnapshot(corpus, { ...captured, search: { ...captured.search, fieldIds } }, snapshot);
+    expect(await loadIndexSnapshot(corpus, snapshot, OPTIONS)).toBeUndefined();
+    const [file] = await readdir(cache);
+    expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index has other fields than this code indexes; building the index`]);
+  });
 });
