@@ -25,7 +25,8 @@ export function* passagesOf(documentId: string, body: string): Generator<Passage
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph.length > 0);
   for (const [index, paragraph] of paragraphs.entries()) {
-    const match = CAPTION_CREDIT.exec(paragraph);
+    // The credit closes the paragraph: a cheap test first, as the expression is tried from every position.
+    const match = /[\])]$/.test(paragraph) ? CAPTION_CREDIT.exec(paragraph) : null;
     const credit = match && match.index > 0 ? match : null;
     const text = credit ? paragraph.slice(0, credit.index).trimEnd() : paragraph;
     yield {

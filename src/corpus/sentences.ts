@@ -14,14 +14,34 @@ const ABBREVIATIONS: ReadonlySet<string> = new Set([
   'no', 'vs', 'etc', 'e.g', 'i.e', 'approx', 'inc', 'ltd', 'co', 'corp', 'u.s', 'u.k', 'u.n', 'a.m', 'p.m',
 ]);
 
-const LAST_WORD = /([\p{L}.]+)\.\s*$/u;
-/** A single capital letter with a full stop, as in initials ("J. Smith"). */
-const INITIAL = /(?:^|\s)\p{Lu}\.\s*$/u;
+const LETTER = /^\p{L}$/u;
+const CAPITAL = /^\p{Lu}$/u;
 
+/** The code point ending just before `end` (a surrogate pair whole), or '' at the start. */
+function charBefore(text: string, end: number): string {
+  if (end <= 0) return '';
+  const last = text.charCodeAt(end - 1);
+  const isLow = last >= 0xdc00 && last <= 0xdfff;
+  const high = text.charCodeAt(end - 2);
+  return isLow && end >= 2 && high >= 0xd800 && high <= 0xdbff ? text.slice(end - 2, end) : text.slice(end - 1, end);
+}
+
+/**
+ * Whether the sentence ends with an initial ("J.") or a listed abbreviation ("Gen.", "U.S."): the word is the
+ * run of letters and full stops before the final full stop. Read backwards from the end, as a regular expression
+ * anchored at the end (tried from every position of the sentence) was a fifth of loading a large corpus.
+ */
 function endsWithAbbreviation(sentence: string): boolean {
-  if (INITIAL.test(sentence)) return true;
-  const word = LAST_WORD.exec(sentence)?.[1];
-  return word !== undefined && ABBREVIATIONS.has(word.toLowerCase());
+  const end = sentence.trimEnd().length;
+  if (sentence[end - 1] !== '.') return false;
+  const last = charBefore(sentence, end - 1);
+  if (CAPITAL.test(last)) {
+    const before = charBefore(sentence, end - 1 - last.length);
+    if (before === '' || /^\s$/u.test(before)) return true;
+  }
+  let start = end - 1;
+  for (let c = charBefore(sentence, start); c === '.' || LETTER.test(c); c = charBefore(sentence, start)) start -= c.length;
+  return start < end - 1 && ABBREVIATIONS.has(sentence.slice(start, end - 1).toLowerCase());
 }
 
 /** Splits a text into sentences, as spans without their surrounding white space. */
