@@ -6,7 +6,7 @@ import { DEFAULT_LIBRARY_OPTIONS, type LibraryOptions } from './library.js';
 export function libraryOptionsFromConfig(config: Config, log: (line: string) => void): LibraryOptions {
   return {
     ...DEFAULT_LIBRARY_OPTIONS,
-    corpus: { maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
+    corpus: { ...DEFAULT_LIBRARY_OPTIONS.corpus, maxFileBytes: config.MAX_CORPUS_FILE_BYTES },
     semantic: semanticFromConfig(config, log),
     indexSnapshot: { directory: config.CACHE_DIR, log },
   };

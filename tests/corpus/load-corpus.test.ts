@@ -1,8 +1,8 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CorpusError, describeProblem, type CorpusProblem } from '../../src/corpus/errors.js';
-import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus } from '../../src/corpus/load-corpus.js';
 import { BUNDLED_CORPUS, documentFile, makeCorpus, makeTempDir, removeTempDirs, SMALL_DOCUMENT, type CorpusSpec } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
@@ -77,6 +77,39 @@ describe('loadCorpus', () => {
     expect(byId(next, 'alpha')).not.toBe(byId(previous, 'alpha'));
     expect(byId(next, 'alpha')?.passages[0]?.text).toBe('Alpha text, edited.');
     expect(byId(next, 'beta')?.file).toBe('documents/beta-moved.txt');
+  });
+
+  describe('given the previous corpus', () => {
+    /** Bytes this process has read through read calls, page cache included (Linux). */
+    const bytesRead = async (): Promise<number> => Number(/^rchar: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
+    const big = documentFile({ id: 'big', title: 'Big', source: 'S' }, Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} of a long report on the flood.`));
+    const trusting = { ...DEFAULT_CORPUS_LOAD_OPTIONS, trustFileTimesAfterMs: 0 };
+
+    it.runIf(process.platform === 'linux')('does not read a file again whose size and times are those it had when last read, unless it changed within the trust margin', async () => {
+      const directory = await makeCorpus({ documents: { 'big.txt': big } });
+      const previous = await loadCorpus(directory, trusting);
+      let before = await bytesRead();
+      expect((await loadCorpus(directory, trusting, previous)).documents[0]).toBe(previous.documents[0]);
+      expect((await bytesRead()) - before).toBeLessThan(big.length / 10);
+      // Just written, so within the default two seconds: read (and hashed) again, and still the same document.
+      before = await bytesRead();
+      expect((await loadCorpus(directory, undefined, previous)).documents[0]).toBe(previous.documents[0]);
+      expect((await bytesRead()) - before).toBeGreaterThanOrEqual(big.length);
+    });
+
+    it('reads a file again whose content changed, even with its size and modification time put back', async () => {
+      const directory = await makeCorpus({ documents: { 'big.txt': big } });
+      const file = path.join(directory, 'documents', 'big.txt');
+      // A whole millisecond, so that putting it back restores it to the nanosecond.
+      const mtime = new Date(Date.now() - 60_000);
+      await utimes(file, mtime, mtime);
+      const previous = await loadCorpus(directory, trusting);
+      await writeFile(file, big.replace('Paragraph 0 of', 'Paragraph 0 in'));
+      await utimes(file, mtime, mtime);
+      const next = await loadCorpus(directory, trusting, previous);
+      expect(next.documents[0]).not.toBe(previous.documents[0]);
+      expect(next.documents[0]?.passages[0]?.text).toBe('Paragraph 0 in a long report on the flood.');
+    });
   });
 
   it('skips hidden files such as editor leftovers', async () => {

@@ -18,7 +18,7 @@ const QUESTIONS = ['How many hostage-takers were killed?', 'Who seized the polic
 const STACK_FRAME = /^\s+at .+:\d+/m;
 
 function optionsFor(badCase: BadCorpusCase): LibraryOptions {
-  return badCase.maxFileBytes === undefined ? DEFAULT_LIBRARY_OPTIONS : { ...DEFAULT_LIBRARY_OPTIONS, corpus: { maxFileBytes: badCase.maxFileBytes } };
+  return badCase.maxFileBytes === undefined ? DEFAULT_LIBRARY_OPTIONS : { ...DEFAULT_LIBRARY_OPTIONS, corpus: { ...DEFAULT_LIBRARY_OPTIONS.corpus, maxFileBytes: badCase.maxFileBytes } };
 }
 
 function expectNamed(problems: readonly CorpusProblem[], expected: ExpectedProblem, onlyProblem = false): void {
