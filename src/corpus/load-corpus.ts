@@ -31,7 +31,7 @@ export const DEFAULT_CORPUS_LOAD_OPTIONS: CorpusLoadOptions = { maxFileBytes: 5 
 const EMPTY_GLOSSARY: Glossary = { entries: [] };
 
 /** What the loader knows of the file a document was parsed from, to know it unchanged on the next load. */
-interface FileRecord {
+export interface FileRecord {
   /** SHA-256 (base64) of the file's bytes. */
   readonly hash: string;
   /** The file's device, inode, size, modification and change times, when old enough to be trusted. */
@@ -40,9 +40,18 @@ interface FileRecord {
 
 const fileRecords = new WeakMap<CorpusDocument, FileRecord>();
 
-/** The SHA-256 (base64) of the file a loaded document was parsed from; undefined for a document not loaded here. */
-export function contentHashOf(document: CorpusDocument): string | undefined {
-  return fileRecords.get(document)?.hash;
+/** What is known of the file a loaded document was parsed from; undefined for a document not loaded here. */
+export function fileRecordOf(document: CorpusDocument): FileRecord | undefined {
+  return fileRecords.get(document);
+}
+
+/**
+ * Vouches that `document` is what this code parses from a file of `record`: for a document saved with the index
+ * (`src/search/index-snapshot.ts`), so that a start given it as a previous document neither reads nor parses an
+ * unchanged file.
+ */
+export function rememberFile(document: CorpusDocument, record: FileRecord): void {
+  fileRecords.set(document, record);
 }
 
 /**
@@ -68,7 +77,7 @@ function signatureOf(info: BigIntStats, trustedBefore: number): string | undefin
 export async function loadCorpus(
   directory: string,
   options: CorpusLoadOptions = DEFAULT_CORPUS_LOAD_OPTIONS,
-  previous?: Corpus,
+  previous?: Pick<Corpus, 'documents'>,
 ): Promise<Corpus> {
   const root = await resolveRoot(directory);
   const problems: CorpusProblem[] = [];

@@ -2,7 +2,7 @@ import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions, 
 import type { Answer } from '../answer/types.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
-import { loadIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../search/index-snapshot.js';
+import { readIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../search/index-snapshot.js';
 import type { SemanticSearch } from '../semantic/semantic-search.js';
 import { compareCorpora, type ReloadOutcome } from './reload-report.js';
 
@@ -55,9 +55,11 @@ export class Library {
 
   /** Loads the corpus for start-up. Throws a {@link CorpusError} naming each bad file: nothing half-built is served. */
   static async load(directory: string, options: LibraryOptions = DEFAULT_LIBRARY_OPTIONS): Promise<Library> {
-    const corpus = await loadCorpus(directory, options.corpus);
-    // The corpus is read and validated as always; its document hashes decide whether the saved index is its own.
-    const saved = options.indexSnapshot && (await loadIndexSnapshot(corpus, options.indexSnapshot, options.engine.index));
+    const snapshot = options.indexSnapshot && (await readIndexSnapshot(directory, options.indexSnapshot));
+    // The corpus is loaded as always, but a file unchanged since the snapshot was saved keeps its saved document,
+    // unread or unparsed; then the documents' hashes decide whether the saved index is the corpus's own.
+    const corpus = await loadCorpus(directory, options.corpus, snapshot?.documents);
+    const saved = snapshot && (await snapshot.indexFor(corpus, options.engine.index));
     // At start-up the corpus serves at once, lexically, while its vectors are computed (see `AnswerEngine.mode`).
     const engine = await AnswerEngine.build(corpus, options.engine, options.semantic, saved);
     const library = new Library(directory, options, { engine, version: 1, loadedAt: new Date() });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentHashOf } from '../corpus/load-corpus.js';
-import type { Corpus } from '../corpus/types.js';
+import { fileRecordOf, rememberFile } from '../corpus/load-corpus.js';
+import { passageId } from '../corpus/passages.js';
+import type { Corpus, CorpusDocument, DocumentMeta, Passage } from '../corpus/types.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type CapturedSearch, type CapturedTerm, type PassageIndexOptions } from './passage-index.js';
 
 /**
@@ -16,9 +17,9 @@ const CHECKSUM_BYTES = 32;
 
 /**
  * The snapshot's format. Bump it when what is saved changes shape; a change to the analysis (tokens, stems, context)
- * needs no bump, as the code version ({@link indexCodeVersion}) hashes that code.
+ * or to parsing needs no bump, as the code version ({@link indexCodeVersion}) hashes that code.
  */
-export const INDEX_SNAPSHOT_FORMAT = 2;
+export const INDEX_SNAPSHOT_FORMAT = 3;
 
 export interface IndexSnapshotOptions {
   /** The folder the snapshot is kept in (`CACHE_DIR`). */
@@ -29,25 +30,33 @@ export interface IndexSnapshotOptions {
   readonly codeVersion?: string | undefined;
 }
 
-/** How many items (index terms, stems, words) go into one chunk: a few milliseconds of `JSON.parse` each. */
-export const DEFAULT_SNAPSHOT_CHUNK_ITEMS = 2000;
+/**
+ * About how many bytes of JSON go into one chunk: a few milliseconds of `JSON.parse` each. Cut by size, not count:
+ * one common term lists most passages, and 2,000 terms made chunks of up to 7.6 MB at 100,000 passages.
+ */
+export const DEFAULT_SNAPSHOT_CHUNK_BYTES = 512 * 1024;
+
+/** How many passages a start rebuilds from the saved documents between two pauses. */
+const PASSAGES_PER_PAUSE = 2000;
+
+/** A document as saved: its file, the file's content hash and signature (see `FileRecord`), its metadata and passage count. */
+type SavedDocument = readonly [file: string, hash: string, signature: string | null, meta: DocumentMeta, passages: number];
+/** A passage as saved: what its document and position do not give, its sentences as `[start, end, start, end…]`. */
+type SavedPassage = readonly [text: string, kind: Passage['kind'], credit: string | null, sentences: readonly number[]];
 
 interface Header {
   readonly format: number;
   readonly codeVersion: string;
-  /** Each document in corpus order: its file, content hash and passage count. */
-  readonly documents: readonly (readonly [string, string, number])[];
+  /** Each document in corpus order. */
+  readonly documents: readonly SavedDocument[];
   /** The MiniSearch index without its terms and field lengths (those are in the chunks). */
   readonly search: Omit<CapturedSearch, 'terms' | 'lengths'>;
   /** Byte length of each chunk, by kind, in the order they follow the header. */
-  readonly chunks: {
-    readonly terms: readonly number[];
-    readonly lengths: readonly number[];
-    readonly frequencies: readonly number[];
-    readonly words: readonly number[];
-    readonly slots: readonly number[];
-  };
+  readonly chunks: Readonly<Record<ChunkKind, readonly number[]>>;
 }
+
+const CHUNK_KINDS = ['passages', 'terms', 'lengths', 'frequencies', 'words', 'slots'] as const;
+type ChunkKind = (typeof CHUNK_KINDS)[number];
 
 let codeVersion: Promise<string> | undefined;
 
@@ -81,23 +90,37 @@ export function indexSnapshotFile(directory: string, corpusDirectory: string): s
   return path.join(directory, `index-${createHash('sha256').update(corpusDirectory).digest('hex').slice(0, 16)}.bin`);
 }
 
-function documentsOf(corpus: Corpus): [string, string, number][] {
+/** What a start checks a corpus against: each document's file, content hash and passage count, in order. */
+function fingerprintOf(corpus: Pick<Corpus, 'documents'>): string[] {
   return corpus.documents.map((document) => {
-    const hash = contentHashOf(document);
+    const hash = fileRecordOf(document)?.hash;
     if (hash === undefined) throw new Error(`index snapshot: ${document.file} was not loaded from a file`);
-    return [document.file, hash, document.passages.length];
+    return `${document.file}\0${hash}\0${document.passages.length}`;
   });
 }
 
 const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** JSON arrays of `chunkItems` items each, one pause between chunks. */
-async function chunksOf(items: readonly unknown[], chunkItems: number): Promise<Buffer[]> {
+/** JSON arrays of about `chunkBytes` each (an item is never split), one pause between chunks. */
+async function chunksOf(items: readonly unknown[], chunkBytes: number): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
-  for (let start = 0; start < items.length; start += chunkItems) {
-    chunks.push(Buffer.from(JSON.stringify(items.slice(start, start + chunkItems))));
-    await pause();
+  let parts: string[] = [];
+  let size = 0;
+  const cut = (): void => {
+    chunks.push(Buffer.from(`[${parts.join(',')}]`));
+    parts = [];
+    size = 0;
+  };
+  for (const item of items) {
+    const json = JSON.stringify(item);
+    parts.push(json);
+    size += json.length;
+    if (size >= chunkBytes) {
+      cut();
+      await pause();
+    }
   }
+  if (parts.length > 0) cut();
   return chunks;
 }
 
@@ -111,30 +134,42 @@ async function sha256(bytes: Buffer): Promise<Buffer> {
   return hash.digest();
 }
 
+function savedPassage(passage: Passage): SavedPassage {
+  return [passage.text, passage.kind, passage.credit ?? null, passage.sentences.flatMap((sentence) => [sentence.start, sentence.end])];
+}
+
 /**
- * Saves `captured` (the index of `corpus`, see {@link PassageIndex.capture}) with the corpus's document hashes and
- * the code version: to a temporary file renamed over the old one, so no reader ever sees half a snapshot.
+ * Saves `captured` (the index of `corpus`, see {@link PassageIndex.capture}) with the corpus's documents, their files'
+ * hashes and signatures, and the code version: to a temporary file renamed over the old one, so no reader ever sees
+ * half a snapshot.
  */
 export async function saveIndexSnapshot(
   corpus: Corpus,
   captured: CapturedIndex,
   options: IndexSnapshotOptions,
-  chunkItems = DEFAULT_SNAPSHOT_CHUNK_ITEMS,
+  chunkBytes = DEFAULT_SNAPSHOT_CHUNK_BYTES,
 ): Promise<void> {
+  const documents = corpus.documents.map((document): SavedDocument => {
+    const record = fileRecordOf(document);
+    if (record === undefined) throw new Error(`index snapshot: ${document.file} was not loaded from a file`);
+    return [document.file, record.hash, record.signature ?? null, document.meta, document.passages.length];
+  });
   const { terms, lengths, ...search } = captured.search;
-  const chunks = {
-    terms: await chunksOf(terms, chunkItems),
-    lengths: await chunksOf(lengths, chunkItems * 30),
-    frequencies: await chunksOf(captured.frequencies, chunkItems),
-    words: await chunksOf(captured.words, chunkItems),
-    slots: await chunksOf(captured.slots, chunkItems * 10),
+  const chunks: Record<ChunkKind, Buffer[]> = {
+    passages: await chunksOf(corpus.documents.flatMap((document) => document.passages.map(savedPassage)), chunkBytes),
+    terms: await chunksOf(terms, chunkBytes),
+    lengths: await chunksOf(lengths, chunkBytes),
+    frequencies: await chunksOf(captured.frequencies, chunkBytes),
+    words: await chunksOf(captured.words, chunkBytes),
+    slots: await chunksOf(captured.slots, chunkBytes),
   };
   const header: Header = {
     format: INDEX_SNAPSHOT_FORMAT,
     codeVersion: options.codeVersion ?? (await indexCodeVersion()),
-    documents: documentsOf(corpus),
+    documents,
     search,
     chunks: {
+      passages: chunks.passages.map((chunk) => chunk.length),
       terms: chunks.terms.map((chunk) => chunk.length),
       lengths: chunks.lengths.map((chunk) => chunk.length),
       frequencies: chunks.frequencies.map((chunk) => chunk.length),
@@ -145,7 +180,7 @@ export async function saveIndexSnapshot(
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  const body = Buffer.concat([MAGIC, length, headerBytes, ...chunks.terms, ...chunks.lengths, ...chunks.frequencies, ...chunks.words, ...chunks.slots]);
+  const body = Buffer.concat([MAGIC, length, headerBytes, ...CHUNK_KINDS.flatMap((kind) => chunks[kind])]);
   const file = indexSnapshotFile(options.directory, corpus.directory);
   await mkdir(options.directory, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
@@ -153,34 +188,52 @@ export async function saveIndexSnapshot(
   await rename(temporary, file);
 }
 
+/** A snapshot read and checked (checksum, format, code version), not yet matched to a corpus. */
+export interface SavedIndex {
+  /**
+   * The documents it was saved with, for the corpus loader as the previous load's: an unchanged file's document is
+   * taken from here, not read (its signature matches) or not parsed (its hash does).
+   */
+  readonly documents: Pick<Corpus, 'documents'>;
+  /**
+   * The index of `corpus` when its every document (file, content hash, passage count, order) is one the index was
+   * saved with; otherwise undefined, after one log line naming the snapshot and why it was not used.
+   */
+  indexFor(corpus: Corpus, indexOptions?: PassageIndexOptions): Promise<PassageIndex | undefined>;
+}
+
 /**
- * The index of `corpus` from its snapshot, when there is one saved by this code from a corpus whose every document
- * (file, content hash, order) is the same; otherwise undefined, after one log line naming the snapshot and why it
- * was not used (none for a snapshot not yet written). Nothing of a snapshot is trusted before its checksum is.
+ * The snapshot of the corpus folder `corpusDirectory`, when there is one saved by this code; otherwise undefined,
+ * after one log line naming the snapshot and why it was not used (none for a snapshot not yet written). Nothing of
+ * a snapshot is trusted before its checksum is.
  */
-export async function loadIndexSnapshot(
-  corpus: Corpus,
-  options: IndexSnapshotOptions,
-  indexOptions: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS,
-): Promise<PassageIndex | undefined> {
-  const file = indexSnapshotFile(options.directory, corpus.directory);
+export async function readIndexSnapshot(corpusDirectory: string, options: IndexSnapshotOptions): Promise<SavedIndex | undefined> {
+  let file: string;
   let bytes: Buffer;
+  try {
+    file = indexSnapshotFile(options.directory, await realpath(corpusDirectory));
+  } catch {
+    return undefined; // No corpus folder: the corpus loader names the problem.
+  }
   try {
     bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.log(`index snapshot: ${file} cannot be read (${(error as Error).message}); building the index`);
     return undefined;
   }
-  try {
-    return await readSnapshot(bytes, corpus, options, indexOptions);
-  } catch (error) {
+  const refuse = (error: unknown): undefined => {
     options.log(`index snapshot: ${file} ${(error as Error).message}; building the index`);
     return undefined;
+  };
+  try {
+    return await readSnapshot(bytes, options, refuse);
+  } catch (error) {
+    return refuse(error);
   }
 }
 
-/** Throws, with what is wrong as the message, for a snapshot that does not fit `corpus` or this code. */
-async function readSnapshot(bytes: Buffer, corpus: Corpus, options: IndexSnapshotOptions, indexOptions: PassageIndexOptions): Promise<PassageIndex> {
+/** Throws, with what is wrong as the message, for a snapshot that is damaged or not of this format and code. */
+async function readSnapshot(bytes: Buffer, options: IndexSnapshotOptions, refuse: (error: unknown) => undefined): Promise<SavedIndex> {
   if (bytes.length < MAGIC.length + 4 + CHECKSUM_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error('is not an index snapshot of this format');
   }
@@ -193,29 +246,64 @@ async function readSnapshot(bytes: Buffer, corpus: Corpus, options: IndexSnapsho
   if (header.format !== INDEX_SNAPSHOT_FORMAT) throw new Error(`is of format ${String(header.format)}, not ${INDEX_SNAPSHOT_FORMAT}`);
   const code = options.codeVersion ?? (await indexCodeVersion());
   if (header.codeVersion !== code) throw new Error(`was saved by another code version (${String(header.codeVersion)}, now ${code})`);
-  const documents = documentsOf(corpus);
-  const saved = header.documents;
-  const differs = documents.findIndex((document, i) => document.join('\0') !== saved[i]?.join('\0'));
-  if (differs !== -1 || saved.length !== documents.length) {
-    const which = differs !== -1 ? documents[differs]![0] : `${saved.length} documents, the corpus has ${documents.length}`;
-    throw new Error(`is stale: the corpus changed since it was saved (${which})`);
-  }
 
-  let offset = MAGIC.length + 4 + headerLength;
-  const parse = async <T>(lengths: readonly number[]): Promise<T[]> => {
+  // Where each kind's chunks start, and that they end where the checksum begins.
+  const starts = new Map<ChunkKind, number>();
+  let end = MAGIC.length + 4 + headerLength;
+  for (const kind of CHUNK_KINDS) {
+    starts.set(kind, end);
+    for (const length of header.chunks[kind]) end += length;
+  }
+  if (end !== body.length) throw new Error('has a size that does not match its header');
+  const parse = async <T>(kind: ChunkKind): Promise<T[]> => {
     const items: T[] = [];
-    for (const length of lengths) {
+    let offset = starts.get(kind)!;
+    for (const length of header.chunks[kind]) {
       for (const item of JSON.parse(bytes.toString('utf8', offset, offset + length)) as T[]) items.push(item);
       offset += length;
       await pause();
     }
     return items;
   };
-  const terms = await parse<CapturedTerm>(header.chunks.terms);
-  const lengths = await parse<number>(header.chunks.lengths);
-  const frequencies = await parse<[string, number]>(header.chunks.frequencies);
-  const words = await parse<[string, string, number]>(header.chunks.words);
-  const slots = await parse<string | null>(header.chunks.slots);
-  if (offset !== body.length) throw new Error('has a size that does not match its header');
-  return PassageIndex.restore(corpus, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+  const passages = await parse<SavedPassage>('passages');
+  const documents: CorpusDocument[] = [];
+  let next = 0;
+  for (const [file, hash, signature, meta, count] of header.documents) {
+    const document: CorpusDocument = { meta, file, passages: passages.slice(next, next + count).map(([text, kind, credit, sentences], i) => toPassage(meta.id, i + 1, text, kind, credit, sentences)) };
+    rememberFile(document, { hash, signature: signature ?? undefined });
+    documents.push(document);
+    if (Math.floor((next + count) / PASSAGES_PER_PAUSE) > Math.floor(next / PASSAGES_PER_PAUSE)) await pause();
+    next += count;
+  }
+  if (next !== passages.length) throw new Error(`holds ${passages.length} passages, its documents ${next}`);
+  const saved = { documents } satisfies Pick<Corpus, 'documents'>;
+  const savedFingerprint = fingerprintOf(saved);
+
+  return {
+    documents: saved,
+    async indexFor(corpus, indexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS) {
+      try {
+        const fingerprint = fingerprintOf(corpus);
+        const differs = fingerprint.findIndex((document, i) => document !== savedFingerprint[i]);
+        if (differs !== -1 || fingerprint.length !== savedFingerprint.length) {
+          const which = differs !== -1 ? corpus.documents[differs]!.file : `${savedFingerprint.length} documents, the corpus has ${fingerprint.length}`;
+          throw new Error(`is stale: the corpus changed since it was saved (${which})`);
+        }
+        const terms = await parse<CapturedTerm>('terms');
+        const lengths = await parse<number>('lengths');
+        const frequencies = await parse<[string, number]>('frequencies');
+        const words = await parse<[string, string, number]>('words');
+        const slots = await parse<string | null>('slots');
+        return await PassageIndex.restore(corpus, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+      } catch (error) {
+        return refuse(error);
+      }
+    },
+  };
+}
+
+function toPassage(documentId: string, position: number, text: string, kind: Passage['kind'], credit: string | null, sentences: readonly number[]): Passage {
+  const spans = [];
+  for (let i = 0; i + 1 < sentences.length; i += 2) spans.push({ start: sentences[i]!, end: sentences[i + 1]! });
+  return { id: passageId(documentId, position), documentId, position, kind, text, sentences: spans, credit: credit ?? undefined };
 }

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bytesRead } from '../support/bytes-read.js';
 import { CorpusError, describeProblem, type CorpusProblem } from '../../src/corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus } from '../../src/corpus/load-corpus.js';
 import { BUNDLED_CORPUS, documentFile, makeCorpus, makeTempDir, removeTempDirs, SMALL_DOCUMENT, type CorpusSpec } from '../fixtures/corpus.js';
@@ -80,8 +81,6 @@ describe('loadCorpus', () => {
   });
 
   describe('given the previous corpus', () => {
-    /** Bytes this process has read through read calls, page cache included (Linux). */
-    const bytesRead = async (): Promise<number> => Number(/^rchar: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
     const big = documentFile({ id: 'big', title: 'Big', source: 'S' }, Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} of a long report on the flood.`));
     const trusting = { ...DEFAULT_CORPUS_LOAD_OPTIONS, trustFileTimesAfterMs: 0 };
 

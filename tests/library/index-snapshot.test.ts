@@ -1,9 +1,11 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bytesRead } from '../support/bytes-read.js';
+import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library, type LibraryOptions } from '../../src/library/library.js';
 import { indexSnapshotFile } from '../../src/search/index-snapshot.js';
-import { copyBundledCorpus, makeTempDir, removeTempDirs, SMALL_DOCUMENT, writeCorpus } from '../fixtures/corpus.js';
+import { copyBundledCorpus, documentFile, makeTempDir, removeTempDirs, SMALL_DOCUMENT, writeCorpus } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
 
@@ -64,6 +66,27 @@ describe('the index snapshot', () => {
     const fresh = await answersOf(built);
     expect(fresh.some((answer) => (answer as { answered: boolean }).answered)).toBe(true);
     expect(await answersOf(restarted)).toEqual(fresh);
+  });
+
+  it('gives a restart the documents the snapshot saved, the same as parsing the files again', async () => {
+    const { corpus, options } = await setUp();
+    await load(corpus, options);
+    const restarted = await load(corpus, options);
+    expect(restarted.current.engine.indexOrigin).toBe('snapshot');
+    expect(restarted.current.engine.corpus.documents).toStrictEqual((await loadCorpus(corpus)).documents);
+  });
+
+  it.runIf(process.platform === 'linux')('lets a restart skip reading the files unchanged since it was saved', async () => {
+    const { corpus, cache, options } = await setUp();
+    const big = documentFile({ id: 'big', title: 'Big', source: 'S' }, Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} of a long report on the flood.`));
+    await writeCorpus(corpus, { documents: { 'big.txt': big } });
+    // Files just written are read again until two seconds have passed; a test trusts them at once.
+    const trusting = { ...options, corpus: { ...options.corpus, trustFileTimesAfterMs: 0 } };
+    await load(corpus, trusting);
+    const snapshotBytes = (await stat(await snapshotFile(cache))).size;
+    const before = await bytesRead();
+    expect((await load(corpus, trusting)).current.engine.indexOrigin).toBe('snapshot');
+    expect((await bytesRead()) - before - snapshotBytes).toBeLessThan(big.length / 4);
   });
 
   it('is stale once a corpus file changed: the restart names it in one log line, builds, and saves a new one', async () => {

@@ -2,8 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import type { Corpus } from '../../src/corpus/types.js';
 import { stemWord } from '../../src/search/analyzer.js';
-import { loadIndexSnapshot, saveIndexSnapshot } from '../../src/search/index-snapshot.js';
+import { readIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../../src/search/index-snapshot.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex } from '../../src/search/passage-index.js';
 import { documentFile, makeCorpus, makeTempDir, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
 
@@ -15,6 +16,10 @@ const QUERIES = [['river', 'town'], ['bridge', 'collapsed'], ['harbour'], ['rive
   (words) => new Map(words.map((word) => [stemWord(word), 1])),
 );
 const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPassagesUpdatedInPlace: 10_000 };
+
+/** The index of `corpus` from the snapshot of its folder, as a start loads it. */
+const loadSnapshot = async (corpus: Corpus, snapshot: IndexSnapshotOptions): Promise<PassageIndex | undefined> =>
+  (await readIndexSnapshot(corpus.directory, snapshot))?.indexFor(corpus, OPTIONS);
 
 /**
  * Everything a search of the index gives, and what it counts and suggests. Scores are rounded to six digits
@@ -51,9 +56,9 @@ describe('an index loaded from its snapshot', () => {
     const lines: string[] = [];
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     // Small chunks, so the snapshot is many of them.
-    await saveIndexSnapshot(after, (await updated!.capture(OPTIONS))!, snapshot, 100);
+    await saveIndexSnapshot(after, (await updated!.capture(OPTIONS))!, snapshot, 1000);
     const restarted = await loadCorpus(directory);
-    const loaded = await loadIndexSnapshot(restarted, snapshot, OPTIONS);
+    const loaded = await loadSnapshot(restarted, snapshot);
     expect(lines).toEqual([]);
     expect(loaded?.origin).toBe('snapshot');
     // The restart's corpus is a new load, so its passages are other objects: compare what the two indexes do,
@@ -73,7 +78,7 @@ describe('an index loaded from its snapshot', () => {
     const snapshot = { directory: cache, log: (line: string) => expect.fail(line) };
     const before = await loadCorpus(directory);
     await saveIndexSnapshot(before, (await (await PassageIndex.build(before, OPTIONS)).capture(OPTIONS))!, snapshot);
-    const loaded = await loadIndexSnapshot(before, snapshot, OPTIONS);
+    const loaded = await loadSnapshot(before, snapshot);
     await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)) } });
     const after = await loadCorpus(directory, undefined, before);
     let updated: PassageIndex | undefined;
@@ -102,7 +107,7 @@ describe('an index loaded from its snapshot', () => {
     const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
     // A consistent, well-formed file whose slots name a passage the corpus does not have.
     await saveIndexSnapshot(corpus, { ...captured, slots: captured.slots.map((id, i) => (i === 0 ? 'gamma#p999' : id)) }, snapshot);
-    expect(await loadIndexSnapshot(corpus, snapshot, OPTIONS)).toBeUndefined();
+    expect(await loadSnapshot(corpus, snapshot)).toBeUndefined();
     const [file] = await readdir(cache);
     expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index names passages the corpus does not hold; building the index`]);
   });
@@ -116,7 +121,7 @@ describe('an index loaded from its snapshot', () => {
     const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
     const fieldIds = Object.fromEntries(Object.entries(captured.search.fieldIds).map(([field, id]) => [field, 1 - id]));
     await saveIndexSnapshot(corpus, { ...captured, search: { ...captured.search, fieldIds } }, snapshot);
-    expect(await loadIndexSnapshot(corpus, snapshot, OPTIONS)).toBeUndefined();
+    expect(await loadSnapshot(corpus, snapshot)).toBeUndefined();
     const [file] = await readdir(cache);
     expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index has other fields than this code indexes; building the index`]);
   });
