@@ -61,9 +61,9 @@ export class Library {
     const corpus = await loadCorpus(directory, options.corpus, snapshot?.documents);
     const saved = snapshot && (await snapshot.indexFor(corpus, options.engine.index));
     // At start-up the corpus serves at once, lexically, while its vectors are computed (see `AnswerEngine.mode`).
-    const engine = await AnswerEngine.build(corpus, options.engine, options.semantic, saved);
+    const engine = await AnswerEngine.build(corpus, options.engine, options.semantic, saved?.index);
     const library = new Library(directory, options, { engine, version: 1, loadedAt: new Date() });
-    if (!saved) library.saveIndex();
+    if (!saved || saved.updated) library.saveIndex();
     return library;
   }
 

@@ -196,10 +196,12 @@ export interface SavedIndex {
    */
   readonly documents: Pick<Corpus, 'documents'>;
   /**
-   * The index of `corpus` when its every document (file, content hash, passage count, order) is one the index was
-   * saved with; otherwise undefined, after one log line naming the snapshot and why it was not used.
+   * The index of `corpus`, restored: as saved when its every document (file, content hash, passage count, order)
+   * is one the index was saved with; `updated` when only a few documents changed (as many passages as a reload
+   * changes in place), so the saved index was restored and then updated as a reload would; otherwise undefined.
+   * Anything but the first is named in one log line with the snapshot and why.
    */
-  indexFor(corpus: Corpus, indexOptions?: PassageIndexOptions): Promise<PassageIndex | undefined>;
+  indexFor(corpus: Corpus, indexOptions?: PassageIndexOptions): Promise<{ readonly index: PassageIndex; readonly updated: boolean } | undefined>;
 }
 
 /**
@@ -226,14 +228,14 @@ export async function readIndexSnapshot(corpusDirectory: string, options: IndexS
     return undefined;
   };
   try {
-    return await readSnapshot(bytes, options, refuse);
+    return await readSnapshot(file, bytes, options, refuse);
   } catch (error) {
     return refuse(error);
   }
 }
 
 /** Throws, with what is wrong as the message, for a snapshot that is damaged or not of this format and code. */
-async function readSnapshot(bytes: Buffer, options: IndexSnapshotOptions, refuse: (error: unknown) => undefined): Promise<SavedIndex> {
+async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotOptions, refuse: (error: unknown) => undefined): Promise<SavedIndex> {
   if (bytes.length < MAGIC.length + 4 + CHECKSUM_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw new Error('is not an index snapshot of this format');
   }
@@ -283,18 +285,29 @@ async function readSnapshot(bytes: Buffer, options: IndexSnapshotOptions, refuse
     documents: saved,
     async indexFor(corpus, indexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS) {
       try {
+        const restore = async (documents: Pick<Corpus, 'documents'>): Promise<PassageIndex> => {
+          const terms = await parse<CapturedTerm>('terms');
+          const lengths = await parse<number>('lengths');
+          const frequencies = await parse<[string, number]>('frequencies');
+          const words = await parse<[string, string, number]>('words');
+          const slots = await parse<string | null>('slots');
+          return PassageIndex.restore(documents, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+        };
         const fingerprint = fingerprintOf(corpus);
         const differs = fingerprint.findIndex((document, i) => document !== savedFingerprint[i]);
-        if (differs !== -1 || fingerprint.length !== savedFingerprint.length) {
-          const which = differs !== -1 ? corpus.documents[differs]!.file : `${savedFingerprint.length} documents, the corpus has ${fingerprint.length}`;
-          throw new Error(`is stale: the corpus changed since it was saved (${which})`);
-        }
-        const terms = await parse<CapturedTerm>('terms');
-        const lengths = await parse<number>('lengths');
-        const frequencies = await parse<[string, number]>('frequencies');
-        const words = await parse<[string, string, number]>('words');
-        const slots = await parse<string | null>('slots');
-        return await PassageIndex.restore(corpus, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+        if (differs === -1 && fingerprint.length === savedFingerprint.length) return { index: await restore(corpus), updated: false };
+
+        const which = differs !== -1 ? corpus.documents[differs]!.file : `${savedFingerprint.length} documents, the corpus has ${fingerprint.length}`;
+        const stale = `is stale: the corpus changed since it was saved (${which})`;
+        // The corpus loader kept every unchanged file's saved document (the same object): the rest changed.
+        const kept = new Set(corpus.documents);
+        const earlier = new Set(documents);
+        const changed = [...documents.filter((document) => !kept.has(document)), ...corpus.documents.filter((document) => !earlier.has(document))];
+        if (changed.reduce((sum, document) => sum + document.passages.length, 0) > indexOptions.maxPassagesUpdatedInPlace) throw new Error(stale);
+        options.log(`index snapshot: ${file} ${stale}; updating it`);
+        let updated: PassageIndex | undefined;
+        await PassageIndex.update(await restore(saved), saved, corpus, (index) => (updated = index), indexOptions);
+        return { index: updated!, updated: true };
       } catch (error) {
         return refuse(error);
       }

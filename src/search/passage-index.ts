@@ -6,6 +6,9 @@ import { contentTokens, tokenize, type Token } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
 import { stemPositions } from './stem-positions.js';
 
+/** What of a corpus an index is made from: its documents, in order. */
+type CorpusDocuments = Pick<Corpus, 'documents'>;
+
 /** A passage with the document it belongs to. */
 export interface IndexedPassage {
   readonly passage: Passage;
@@ -272,11 +275,11 @@ export class PassageIndex {
   private readonly askedOnce = new Set<string>();
 
   /** Indexes every passage of a corpus, yielding to the event loop between slices so a reload never stalls it. */
-  static build(corpus: Corpus, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+  static build(corpus: CorpusDocuments, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
     return runInSlices(PassageIndex.buildInSteps(corpus), options.sliceMilliseconds);
   }
 
-  private static *buildInSteps(corpus: Corpus): Generator<void, PassageIndex> {
+  private static *buildInSteps(corpus: CorpusDocuments): Generator<void, PassageIndex> {
     const search = new PassageSearch(SEARCH_OPTIONS);
     const frequencies = new Map<string, number>();
     // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
@@ -342,11 +345,11 @@ export class PassageIndex {
    * the caller vouches that the capture was made from this same corpus (the snapshot's document hashes match). A
    * capture whose passages are not those of the corpus, one each, throws.
    */
-  static restore(corpus: Corpus, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
+  static restore(corpus: CorpusDocuments, captured: CapturedIndex, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): Promise<PassageIndex> {
     return runInSlices(PassageIndex.restoreInSteps(corpus, captured), options.sliceMilliseconds);
   }
 
-  private static *restoreInSteps(corpus: Corpus, captured: CapturedIndex): Generator<void, PassageIndex> {
+  private static *restoreInSteps(corpus: CorpusDocuments, captured: CapturedIndex): Generator<void, PassageIndex> {
     const search = yield* PassageSearch.restoreInSteps(captured.search);
     const entries: IndexedPassage[] = [];
     const byId = new Map<string, IndexedPassage>();
@@ -391,8 +394,8 @@ export class PassageIndex {
    */
   static async update(
     previous: PassageIndex,
-    from: Corpus,
-    to: Corpus,
+    from: CorpusDocuments,
+    to: CorpusDocuments,
     serve: (index: PassageIndex) => void,
     options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS,
   ): Promise<void> {
@@ -410,7 +413,7 @@ export class PassageIndex {
 
   private static *updateInSteps(
     previous: PassageIndex,
-    to: Corpus,
+    to: CorpusDocuments,
     removed: ReadonlySet<CorpusDocument>,
     added: ReadonlySet<CorpusDocument>,
     serve: (index: PassageIndex) => void,

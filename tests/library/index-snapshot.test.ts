@@ -89,25 +89,29 @@ describe('the index snapshot', () => {
     expect((await bytesRead()) - before - snapshotBytes).toBeLessThan(big.length / 4);
   });
 
-  it('is stale once a corpus file changed: the restart names it in one log line, builds, and saves a new one', async () => {
+  it('is stale once a corpus file changed: the restart names it in one log line, updates the saved index as a reload would, and saves it again', async () => {
     const { corpus, cache, lines, options } = await setUp();
     await load(corpus, options);
     const file = path.join(corpus, 'documents', 'flood.txt');
     await writeFile(file, `${(await readFile(file, 'utf8')).trimEnd()} Boats reached the last village at noon.\n`);
 
-    const rebuilt = await load(corpus, options);
-    expect(rebuilt.current.engine.indexOrigin).toBe('built');
-    expect(lines).toEqual([`index snapshot: ${await snapshotFile(cache)} is stale: the corpus changed since it was saved (documents/flood.txt); building the index`]);
+    const updated = await load(corpus, options);
+    expect(updated.current.engine.indexOrigin).toBe('snapshot');
+    expect(lines).toEqual([`index snapshot: ${await snapshotFile(cache)} is stale: the corpus changed since it was saved (documents/flood.txt); updating it`]);
+    expect(await answersOf(updated)).toEqual(await answersOf(await Library.load(corpus)));
+    expect(updated.current.engine.corpus.documents.find((document) => document.file === 'documents/flood.txt')?.passages.at(-1)?.text).toContain('Boats reached');
     expect((await load(corpus, options)).current.engine.indexOrigin).toBe('snapshot');
+    expect(lines).toHaveLength(1);
   });
 
-  it('is stale once a document was added', async () => {
+  it('is stale once a document was added, and builds when more passages changed than a reload changes in place', async () => {
     const { corpus, lines, options } = await setUp();
     await load(corpus, options);
     await writeCorpus(corpus, { documents: { 'zz-second-flood.txt': SMALL_DOCUMENT.replace('id: flood-report', 'id: zz-second-flood') } });
-    expect((await load(corpus, options)).current.engine.indexOrigin).toBe('built');
+    const inPlaceAtMost = (passages: number): LibraryOptions => ({ ...options, engine: { ...options.engine, index: { ...options.engine.index, maxPassagesUpdatedInPlace: passages } } });
+    expect((await load(corpus, inPlaceAtMost(0))).current.engine.indexOrigin).toBe('built');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('is stale');
+    expect(lines[0]).toMatch(/is stale: the corpus changed since it was saved \(.*\); building the index$/);
   });
 
   it.each([

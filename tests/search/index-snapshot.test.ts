@@ -19,7 +19,7 @@ const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPas
 
 /** The index of `corpus` from the snapshot of its folder, as a start loads it. */
 const loadSnapshot = async (corpus: Corpus, snapshot: IndexSnapshotOptions): Promise<PassageIndex | undefined> =>
-  (await readIndexSnapshot(corpus.directory, snapshot))?.indexFor(corpus, OPTIONS);
+  (await (await readIndexSnapshot(corpus.directory, snapshot))?.indexFor(corpus, OPTIONS))?.index;
 
 /**
  * Everything a search of the index gives, and what it counts and suggests. Scores are rounded to six digits
