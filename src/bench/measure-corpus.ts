@@ -75,6 +75,9 @@ export interface CorpusFigures {
     /** Against our own full index build of the same run, and against the first load (which built). */
     readonly ratioToBuild: number;
     readonly ratioToFirstLoad: number;
+    /** A restart after one document was edited: the saved index restored, then updated as a reload would. */
+    readonly editOneMs: number;
+    readonly editOneRatioToBuild: number;
     /** Saving the snapshot after the build that preceded the restart, in the background; and its size. */
     readonly saveMs: number;
     readonly snapshotMb: number;
@@ -249,6 +252,14 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
   const restart = await measureEventLoop(() => Library.load(job.directory, withSnapshot));
   const restartMs = performance.now() - started;
   if (restart.result.current.engine.indexOrigin !== 'snapshot') throw new Error(`bench: the restart of ${job.label} built its index instead of loading the snapshot`);
+  const restoreEdited = await editOneDocument(job.directory);
+  collectGarbage();
+  started = performance.now();
+  const editedRestart = await Library.load(job.directory, withSnapshot);
+  const editOneRestartMs = performance.now() - started;
+  await editedRestart.indexSaved();
+  await restoreEdited();
+  if (editedRestart.current.engine.indexOrigin !== 'snapshot') throw new Error(`bench: the restart of ${job.label} after an edit built its index instead of updating the snapshot's`);
   await rm(cacheDir, { recursive: true, force: true });
 
   const ours = distribution(answers.ours);
@@ -288,6 +299,8 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       maxEventLoopDelayMs: round(restart.maxMs, 1),
       ratioToBuild: ratio(restartMs, oursBuildMs),
       ratioToFirstLoad: ratio(restartMs, firstLoadMs),
+      editOneMs: round(editOneRestartMs, 1),
+      editOneRatioToBuild: ratio(editOneRestartMs, oursBuildMs),
       saveMs: round(saveMs, 1),
       snapshotMb: round(snapshotMb, 1),
     },

@@ -192,6 +192,7 @@ export function renderTables(results: BenchResults): string {
       column('  one-document reload / our full build', (c) => fmt(c.reload.editOneRatioToBuild, 3)),
       column('restart ms, index from its snapshot (max event-loop delay ms)', (c) => `${fmt(c.restart.restartMs, 0)} (${fmt(c.restart.maxEventLoopDelayMs, 1)})`),
       column('  restart / our full build; / first load', (c) => `${fmt(c.restart.ratioToBuild, 3)}; ${fmt(c.restart.ratioToFirstLoad, 3)}`),
+      column('  restart after editing one document ms; / our full build', (c) => `${fmt(c.restart.editOneMs, 0)}; ${fmt(c.restart.editOneRatioToBuild, 3)}`),
       column('  snapshot MB (save ms, in the background)', (c) => `${fmt(c.restart.snapshotMb, 1)} (${fmt(c.restart.saveMs, 0)})`),
       column('reload / MiniSearch-defaults build', (c) => fmt(c.reload.reloadRatioToBaselineBuild)),
       column('max event-loop delay in reload ms (median of reloads)', (c) => `${fmt(c.reload.maxEventLoopDelayMs, 1)} (${fmt(c.reload.medianReloadMaxDelayMs, 1)})`),
