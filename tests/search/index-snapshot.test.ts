@@ -5,7 +5,7 @@ import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import type { Corpus } from '../../src/corpus/types.js';
 import { stemWord } from '../../src/search/analyzer.js';
 import { readIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../../src/search/index-snapshot.js';
-import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex } from '../../src/search/passage-index.js';
+import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex } from '../../src/search/passage-index.js';
 import { documentFile, makeCorpus, makeTempDir, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
@@ -98,31 +98,30 @@ describe('an index loaded from its snapshot', () => {
     expect(await copying).toBeUndefined();
   });
 
-  it('that does not hold the corpus passages it claims is refused with a log line, whatever its checksum says', async () => {
+  it.each([
+    [
+      'that does not hold the corpus passages it claims',
+      (captured: CapturedIndex): CapturedIndex => ({ ...captured, slots: captured.slots.map((id, i) => (i === 0 ? 'gamma#p999' : id)) }),
+      'the saved index names passages the corpus does not hold',
+    ],
+    [
+      'indexed under other fields than this code indexes',
+      (captured: CapturedIndex): CapturedIndex => ({
+        ...captured,
+        search: { ...captured.search, fieldIds: Object.fromEntries(Object.entries(captured.search.fieldIds).map(([field, id]) => [field, 1 - id])) },
+      }),
+      'the saved index has other fields than this code indexes',
+    ],
+  ])('%s is refused with a log line, whatever its checksum says', async (_, alter, problem) => {
     const directory = await makeCorpus({ documents: { 'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)) } });
     const cache = await makeTempDir();
     const lines: string[] = [];
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     const corpus = await loadCorpus(directory);
-    const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
-    // A consistent, well-formed file whose slots name a passage the corpus does not have.
-    await saveIndexSnapshot(corpus, { ...captured, slots: captured.slots.map((id, i) => (i === 0 ? 'gamma#p999' : id)) }, snapshot);
+    // A consistent, well-formed file whose content does not fit.
+    await saveIndexSnapshot(corpus, alter((await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!), snapshot);
     expect(await loadSnapshot(corpus, snapshot)).toBeUndefined();
     const [file] = await readdir(cache);
-    expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index names passages the corpus does not hold; building the index`]);
-  });
-
-  it('indexed under other fields than this code indexes is refused with a log line', async () => {
-    const directory = await makeCorpus({ documents: { 'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)) } });
-    const cache = await makeTempDir();
-    const lines: string[] = [];
-    const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
-    const corpus = await loadCorpus(directory);
-    const captured = (await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!;
-    const fieldIds = Object.fromEntries(Object.entries(captured.search.fieldIds).map(([field, id]) => [field, 1 - id]));
-    await saveIndexSnapshot(corpus, { ...captured, search: { ...captured.search, fieldIds } }, snapshot);
-    expect(await loadSnapshot(corpus, snapshot)).toBeUndefined();
-    const [file] = await readdir(cache);
-    expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: the saved index has other fields than this code indexes; building the index`]);
+    expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: ${problem}; building the index`]);
   });
 });
