@@ -35,6 +35,14 @@ async function launch(...args: string[]): Promise<{ stdout: string; stderr: stri
   return { stdout, stderr, builds };
 }
 
+/** A launch expected to exit non-zero: its exit code and output, or undefined if it succeeded. */
+function launchFailing(...args: string[]): Promise<{ code: number; stdout: string; stderr: string } | undefined> {
+  return launch(...args).then(
+    () => undefined,
+    (error: unknown) => error as { code: number; stdout: string; stderr: string },
+  );
+}
+
 beforeEach(async () => {
   project = await makeTempDir('incident-desk-run-');
   await mkdir(path.join(project, 'scripts'));
@@ -84,10 +92,7 @@ describe('scripts/run.mjs', () => {
   });
 
   it('refuses a source file that no package script runs, after building once', async () => {
-    const refused = await launch('src/greeting.ts').then(
-      () => undefined,
-      (error: unknown) => error as { code: number; stdout: string; stderr: string },
-    );
+    const refused = await launchFailing('src/greeting.ts');
     expect(refused?.code).toBe(1);
     expect(refused?.stdout).toBe('');
     expect(refused?.stderr).toContain('run: src/greeting.ts is not one of the programs the build bundles');
@@ -117,10 +122,7 @@ describe('scripts/run.mjs', () => {
 
   it('refuses to run when the build fails, with the compiler output on standard error and nothing on standard output', async () => {
     await writeFile(path.join(project, 'src', 'broken.ts'), '');
-    const failed = await launch('src/hello.ts').then(
-      () => undefined,
-      (error: unknown) => error as { code: number; stdout: string; stderr: string },
-    );
+    const failed = await launchFailing('src/hello.ts');
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toBe('');
     expect(failed?.stderr).toContain('src/broken.ts(1,1): error TS1005');
