@@ -12,7 +12,7 @@
  * the program's own path, from tsc's output (docs/reload.md, "Compiled start"). The programs are the source files
  * the package scripts run through this launcher, so a new program is one more script of the same pattern.
  */
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
@@ -77,8 +77,8 @@ async function build() {
 
 /**
  * Bundles each source file's compiled JavaScript (dist/src/x.js) with the packages it imports into one ESM file,
- * dist/bundle/src/x.js: Node then reads and compiles one file instead of resolving a graph of hundreds, and
- * esbuild leaves out what the program never uses. A bundle sits as deep in dist/bundle/ as its source in the
+ * dist/bundle/src/x.js: Node then reads and compiles one file instead of resolving a graph of modules, and
+ * esbuild leaves out what the program never uses. dist/bundle/ is emptied first, so it holds only today's programs. A bundle sits as deep in dist/bundle/ as its source in the
  * project, so code that finds files from its own URL keeps finding them (docs/reload.md, "Compiled start").
  */
 async function bundle(sources) {
@@ -86,6 +86,7 @@ async function bundle(sources) {
   const entryPoints = sources.map((source) => path.join(DIST, source.replace(/\.ts$/, '.js')));
   const missing = entryPoints.filter((entry) => !existsSync(entry));
   if (missing.length > 0) fail(`the build made no ${missing.map((entry) => path.relative(ROOT, entry)).join(', ')} to bundle`);
+  rmSync(BUNDLE, { recursive: true, force: true });
   await esbuild
     .build({
       entryPoints,

@@ -91,6 +91,13 @@ describe('scripts/run.mjs', () => {
     expect((await launch('--ensure')).builds).toBe(4);
   });
 
+  it('keeps no bundle of a program that no package script runs any more', async () => {
+    await launch('--ensure');
+    await writeFile(path.join(project, 'package.json'), JSON.stringify({ type: 'module', scripts: {} }));
+    const refused = await launchFailing('src/hello.ts');
+    expect(refused?.stderr).toContain('run: src/hello.ts is not one of the programs the build bundles');
+  });
+
   it('refuses a source file that no package script runs, after building once', async () => {
     const refused = await launchFailing('src/greeting.ts');
     expect(refused?.code).toBe(1);
