@@ -1,4 +1,4 @@
-import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/payloads/v10';
 import { checkClaims, claimsOf } from '../src/check/claims.js';
 import type { MessageCommand } from '../src/commands/message-command.js';
 

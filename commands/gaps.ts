@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { z } from 'zod';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/payloads/v10';
+import * as z from 'zod';
 import type { Command } from '../src/commands/command.js';
 
 /** Defaults for `/gaps`: the period looked at, and the longest allowed. */

@@ -1,5 +1,5 @@
-import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { z } from 'zod';
+import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/payloads/v10';
+import * as z from 'zod';
 import type { Command } from '../src/commands/command.js';
 import { corpusVersion } from '../src/library/corpus-version.js';
 import { overviewOf } from '../src/library/overview.js';

@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { z } from 'zod';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord-api-types/payloads/v10';
+import * as z from 'zod';
 import type { Choice, Command } from '../src/commands/command.js';
 import { MAX_CHOICE_LENGTH, passageChoices } from '../src/commands/choices.js';
 

@@ -1,5 +1,5 @@
 import { ApplicationCommandType, InteractionContextType } from 'discord-api-types/v10';
-import { z } from 'zod';
+import * as z from 'zod';
 import { commands } from '../../commands/index.js';
 import { DiscordEmulator } from '../../tests/support/discord-emulator.js';
 import type { Command } from '../commands/command.js';

@@ -1,5 +1,5 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Answer, PassageView } from '../answer/types.js';
 import type { Library } from '../library/library.js';
 import type { ReloadOutcome } from '../library/reload-report.js';

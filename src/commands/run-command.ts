@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Command, CommandContext, RawOptions, Reply } from './command.js';
 
 export interface RunCommandHooks {

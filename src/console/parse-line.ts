@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType } from 'discord-api-types/payloads/v10';
 import type { Command, RawOptions } from '../commands/command.js';
 
 /** What a console line asks for: a command with its raw options, or a problem to tell the user. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { runToEnd } from '../scheduling/slices.js';
 import type { CorpusProblem } from './errors.js';
 import { passagesOf } from './passages.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Document ids appear in citations (`bannu-siege#p5`): lowercase words joined by hyphens. */
 const documentId = z

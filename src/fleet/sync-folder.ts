@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { corpusVersion } from '../library/corpus-version.js';
 import type { Library } from '../library/library.js';
 import { PEER_ANSWER_TIMEOUT_MS, reloadAsPeer, type PeerReport, type Peers } from './peers.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileRecordOf, rememberFile } from '../corpus/load-corpus.js';
@@ -62,20 +62,17 @@ let codeVersion: Promise<string> | undefined;
 
 /**
  * A hash of the code a saved index depends on: the snapshot format and every source file of `src/search` and
- * `src/corpus` (analysis, parsing, passages). The compiled program (`dist/`, which the launcher keeps no older than
- * the source) hashes the same source files, so it and `tsx` share snapshots; only without `src/` beside `dist/` does
- * it hash its compiled files instead. Any change to them, even one that would not change the index, makes old
- * snapshots stale. The packages it uses (MiniSearch, the stemmer) are not hashed: the lock file pins them.
+ * `src/corpus` (analysis, parsing, passages). The compiled programs (tsc's `dist/src/` and the bundles in
+ * `dist/bundle/`, which the launcher keeps no older than the source) hash the same source files, so they and `tsx`
+ * share snapshots; only without `src/` in the project do they hash tsc's compiled files instead. Any change to them,
+ * even one that would not change the index, makes old snapshots stale. The packages it uses (MiniSearch, the
+ * stemmer) are not hashed: the lock file pins them.
  */
 export function indexCodeVersion(): Promise<string> {
   return (codeVersion ??= (async () => {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    // Compiled, this file is dist/src/search/index-snapshot.js.
-    const source = path.join(here, '..', '..', '..', 'src', 'search');
-    const compiled = path.basename(path.join(here, '..', '..')) === 'dist' && (await readdir(source).then(() => true, () => false));
-    const search = compiled ? source : here;
+    const tree = await hashedTree();
     const hash = createHash('sha256').update(`format ${INDEX_SNAPSHOT_FORMAT}\n`);
-    for (const folder of [search, path.join(search, '..', 'corpus')]) {
+    for (const folder of [path.join(tree, 'search'), path.join(tree, 'corpus')]) {
       for (const name of (await readdir(folder)).sort()) {
         if (!/\.(?:ts|js)$/.test(name)) continue;
         hash.update(`${path.basename(folder)}/${name}\n`).update(await readFile(path.join(folder, name)));
@@ -83,6 +80,22 @@ export function indexCodeVersion(): Promise<string> {
     }
     return hash.digest('hex').slice(0, 16);
   })());
+}
+
+/**
+ * The project's `src/`, or `dist/src/` when the project has no `src/`. The project is the nearest folder above
+ * this file holding a package.json: this file may be `src/search/index-snapshot.ts`, tsc's
+ * `dist/src/search/index-snapshot.js`, or inside a bundle such as `dist/bundle/src/console/main.js`.
+ */
+async function hashedTree(): Promise<string> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const isFolder = (folder: string): Promise<boolean> => stat(folder).then((info) => info.isDirectory(), () => false);
+  for (let folder = here; ; folder = path.dirname(folder)) {
+    if (await stat(path.join(folder, 'package.json')).then(() => true, () => false)) {
+      for (const tree of [path.join(folder, 'src'), path.join(folder, 'dist', 'src')]) if (await isFolder(path.join(tree, 'search'))) return tree;
+    }
+    if (path.dirname(folder) === folder) return path.join(here, '..');
+  }
 }
 
 /** The snapshot file of a corpus folder: one per folder, so two corpora sharing a cache do not replace each other's. */

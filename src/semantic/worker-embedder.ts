@@ -38,7 +38,10 @@ export async function startWorkerEmbedder(options: Partial<WorkerEmbedderOptions
   const here = fileURLToPath(import.meta.url);
   const extension = path.extname(here);
   const data: EmbedWorkerData = { weightsFolder };
-  const entry = new URL(`./embed-worker${extension}`, import.meta.url);
+  // Found from the src/ tree this code runs in, not from this file's folder: bundled, this code is inside a
+  // program's bundle (dist/bundle/src/console/main.js), one folder deep like every program, and the thread's own
+  // bundle is dist/bundle/src/semantic/embed-worker.js; from the source or tsc's output it is the file beside this one.
+  const entry = new URL(`../semantic/embed-worker${extension}`, import.meta.url);
   // Run from TypeScript sources (tests, tsx), the thread registers the same loader first; compiled, it needs none.
   const worker =
     extension === '.ts'

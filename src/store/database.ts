@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './schema.js';
+
+/**
+ * better-sqlite3, a native addon, is loaded when a file is first opened, not when this module is: the console
+ * answers without ever opening the store (see `QuestionLog.open`), and loading the addon costs it about 10 ms.
+ */
+const requireHere = createRequire(import.meta.url);
+let SqliteDatabase: typeof Database | undefined;
 
 /** Raised when the store's file cannot be used; the message is one line naming the file. */
 export class StoreError extends Error {
@@ -20,7 +28,8 @@ export function openDatabase(file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    SqliteDatabase ??= requireHere('better-sqlite3') as typeof Database;
+    db = new SqliteDatabase(file, { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last few records, which is fine here.
     db.pragma('synchronous = NORMAL');

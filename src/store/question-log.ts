@@ -91,6 +91,12 @@ export interface AskedEntry {
   readonly corpusVersion: string;
 }
 
+/** The open file, or why it could not be opened (the reason names the file). */
+interface Connection {
+  readonly db: Database.Database | undefined;
+  readonly problem: string | undefined;
+}
+
 interface Options {
   readonly clock?: () => number;
   readonly grouping?: Grouping;
@@ -107,12 +113,11 @@ export class QuestionLog {
   private readonly clock: () => number;
   private readonly grouping: Grouping;
   private readonly onError: (line: string, error: unknown) => void;
+  private connection: Connection | undefined;
 
   private constructor(
     readonly file: string,
     private readonly settings: QuestionLogSettings,
-    private readonly db: Database.Database | undefined,
-    private readonly problem: string | undefined,
     options: Options,
   ) {
     this.clock = options.clock ?? Date.now;
@@ -120,19 +125,36 @@ export class QuestionLog {
     this.onError = options.onError ?? (() => undefined);
   }
 
-  /** Opens the log's file, or returns a degraded log saying why it could not (the reason names the file). */
+  /**
+   * Opens the log's file, or returns a degraded log saying why it could not. A log that records nothing
+   * (`record: false`: the console, or `RECORD_QUESTIONS=false`) opens it when first read instead (`/gaps`, `/help`),
+   * so a process that only answers never loads SQLite.
+   */
   static open(settings: QuestionLogSettings, options: Options = {}): QuestionLog {
-    const file = path.resolve(settings.dataDir, QUESTION_LOG_DEFAULTS.fileName);
-    try {
-      return new QuestionLog(file, settings, openDatabase(file), undefined, options);
-    } catch (error) {
-      return new QuestionLog(file, settings, undefined, (error as Error).message, options);
+    const log = new QuestionLog(path.resolve(settings.dataDir, QUESTION_LOG_DEFAULTS.fileName), settings, options);
+    if (settings.record) log.connect();
+    return log;
+  }
+
+  private connect(): Connection {
+    if (!this.connection) {
+      try {
+        this.connection = { db: openDatabase(this.file), problem: undefined };
+      } catch (error) {
+        this.connection = { db: undefined, problem: (error as Error).message };
+      }
     }
+    return this.connection;
+  }
+
+  private get db(): Database.Database | undefined {
+    return this.connect().db;
   }
 
   get status(): RecordingStatus {
-    if (this.problem !== undefined) {
-      return { recording: false, available: false, text: `off, answers are still served: ${this.problem}` };
+    const { problem } = this.connect();
+    if (problem !== undefined) {
+      return { recording: false, available: false, text: `off, answers are still served: ${problem}` };
     }
     if (!this.settings.record) {
       return { recording: false, available: true, text: `off (${this.settings.notRecordingBecause ?? 'RECORD_QUESTIONS=false'})` };
@@ -146,7 +168,7 @@ export class QuestionLog {
 
   /** Records a question and its answer; returns the answer's id for its feedback buttons, or undefined when off. */
   record(entry: AskedEntry): number | undefined {
-    if (!this.db || !this.settings.record) return undefined;
+    if (!this.settings.record || !this.db) return undefined;
     const { answer } = entry;
     const outcome: Outcome = !answer.answered
       ? 'abstained'
@@ -175,8 +197,9 @@ export class QuestionLog {
 
   /** One vote per member per answer: a second click replaces the first. */
   vote(answerId: number, memberId: string, verdict: Verdict): VoteOutcome {
+    if (!this.settings.record) return 'off';
     const db = this.db;
-    if (!db || !this.settings.record) return 'off';
+    if (!db) return 'off';
     return (
       this.guard('could not record a vote', () =>
         db
@@ -282,7 +305,7 @@ export class QuestionLog {
 
   /** Closes the file (checkpointing the WAL); later calls do nothing. */
   close(): void {
-    if (this.db?.open) this.db.close();
+    if (this.connection?.db?.open) this.connection.db.close();
   }
 
   private readonly statements = new Map<string, Database.Statement>();

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ask, MAX_QUESTION_LENGTH } from '../../commands/ask.js';
 import { help } from '../../commands/help.js';
