@@ -238,6 +238,8 @@ describe('concurrent reloads', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     let builds = 0;
+    /** While set, a build waits for it: a reload then stays running however fast the machine is. */
+    let gate: Promise<void> | undefined;
     // A reload builds the new engine from the one serving (AnswerEngine.update): count those.
     const { update } = AnswerEngine.prototype as { update: (this: AnswerEngine, ...args: Parameters<AnswerEngine['update']>) => Promise<void> };
     const spy = vi.spyOn(AnswerEngine.prototype, 'update').mockImplementation(async function (this: AnswerEngine, ...args) {
@@ -245,6 +247,7 @@ describe('concurrent reloads', () => {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
+        await gate;
         return await update.apply(this, args);
       } finally {
         inFlight -= 1;
@@ -258,13 +261,17 @@ describe('concurrent reloads', () => {
       expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
       expect(library.current.version).toBe(2);
 
-      // Staggered: asked while the first is reading files or building.
+      // Staggered: asked while the first is reading files or building (held until the third is asked).
       await switchable.switchTo(switchable.a);
+      let release!: () => void;
+      gate = new Promise((resolve) => (release = resolve));
       const first = library.reload();
       await nextTurn();
       const second = library.reload();
       await new Promise((resolve) => setTimeout(resolve, 1));
       const third = library.reload();
+      release();
+      gate = undefined;
       const results = await Promise.all([first, second, third]);
       expect(results.map((outcome) => outcome.joined)).toEqual([false, true, true]);
       expect(builds).toBe(2);
