@@ -5,21 +5,16 @@ import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import type { Corpus } from '../../src/corpus/types.js';
 import { stemWord } from '../../src/search/analyzer.js';
 import { readIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../../src/search/index-snapshot.js';
-import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex } from '../../src/search/passage-index.js';
-import { documentFile, makeCorpus, makeTempDir, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
+import { PassageIndex, type CapturedIndex } from '../../src/search/passage-index.js';
+import { makeCorpus, makeTempDir, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
+import { article, days, INDEX_TEST_OPTIONS, RIVER_QUERIES, riverCorpusBeforeAndAfter } from '../fixtures/river-corpus.js';
 
 afterAll(removeTempDirs);
 
-const article = (id: string, paragraphs: readonly string[]): string => documentFile({ id, title: id, source: 'Wire' }, paragraphs);
-const days = (count: number, text: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => text(i));
-const QUERIES = [['river', 'town'], ['bridge', 'collapsed'], ['harbour'], ['river', 'rain', 'flooded'], ['zebra']].map(
-  (words) => new Map(words.map((word) => [stemWord(word), 1])),
-);
-const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPassagesUpdatedInPlace: 10_000 };
 
 /** The index of `corpus` from the snapshot of its folder, as a start loads it. */
 const loadSnapshot = async (corpus: Corpus, snapshot: IndexSnapshotOptions): Promise<PassageIndex | undefined> =>
-  (await (await readIndexSnapshot(corpus.directory, snapshot))?.indexFor(corpus, OPTIONS))?.index;
+  (await (await readIndexSnapshot(corpus.directory, snapshot))?.indexFor(corpus, INDEX_TEST_OPTIONS))?.index;
 
 /**
  * Everything a search of the index gives, and what it counts and suggests. Scores are rounded to six digits
@@ -30,7 +25,7 @@ function behaviourOf(index: PassageIndex, digits = Infinity): unknown {
   const round = (score: number): number => (digits === Infinity ? score : Math.round(score * 10 ** digits));
   return {
     order: index.entries.map((entry) => entry.passage.id),
-    searched: QUERIES.map((query) => index.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: round(hit.score) }))),
+    searched: RIVER_QUERIES.map((query) => index.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: round(hit.score) }))),
     frequencies: ['river', 'harbour', 'wall', 'flooded', 'hours', 'days'].map((word) => index.documentFrequency(stemWord(word))),
     similar: [index.similarWords('wal', 1), index.similarWords('harbor', 1), index.similarWords('rivr', 2)],
   };
@@ -38,25 +33,15 @@ function behaviourOf(index: PassageIndex, digits = Infinity): unknown {
 
 describe('an index loaded from its snapshot', () => {
   it('searches, counts and suggests exactly as the index it was saved from, even one a reload updated in place', async () => {
-    // Over 2,000 passages hold "river", so the search goes through MiniSearch's lists of passages per stem.
-    const directory = await makeCorpus({
-      documents: {
-        'alpha.txt': article('alpha', days(2500, (i) => `The river rose in town on day ${i}.`)),
-        'beta.txt': article('beta', days(40, (i) => `The bridge near the river collapsed after ${i} hours of rain.`)),
-        'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)),
-      },
-    });
-    const before = await loadCorpus(directory);
-    await writeCorpus(directory, { documents: { 'beta.txt': article('beta', days(35, (i) => `The bridge collapsed after ${i} days; the town flooded.`)) } });
-    const after = await loadCorpus(directory, undefined, before);
+    const { before, after, directory } = await riverCorpusBeforeAndAfter();
     let updated: PassageIndex | undefined;
-    await PassageIndex.update(await PassageIndex.build(before, OPTIONS), before, after, (index) => (updated = index), OPTIONS);
+    await PassageIndex.update(await PassageIndex.build(before, INDEX_TEST_OPTIONS), before, after, (index) => (updated = index), INDEX_TEST_OPTIONS);
 
     const cache = await makeTempDir();
     const lines: string[] = [];
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     // Small chunks, so the snapshot is many of them.
-    await saveIndexSnapshot(after, (await updated!.capture(OPTIONS))!, snapshot, 1000);
+    await saveIndexSnapshot(after, (await updated!.capture(INDEX_TEST_OPTIONS))!, snapshot, 1000);
     const restarted = await loadCorpus(directory);
     const loaded = await loadSnapshot(restarted, snapshot);
     expect(lines).toEqual([]);
@@ -64,7 +49,7 @@ describe('an index loaded from its snapshot', () => {
     // The restart's corpus is a new load, so its passages are other objects: compare what the two indexes do,
     // scores to the last bit.
     expect(behaviourOf(loaded!)).toEqual(behaviourOf(updated!));
-    expect(behaviourOf(loaded!, 6)).toEqual(behaviourOf(await PassageIndex.build(restarted, OPTIONS), 6));
+    expect(behaviourOf(loaded!, 6)).toEqual(behaviourOf(await PassageIndex.build(restarted, INDEX_TEST_OPTIONS), 6));
   }, 60_000);
 
   it('is updated by a reload as a built index is', async () => {
@@ -77,24 +62,24 @@ describe('an index loaded from its snapshot', () => {
     const cache = await makeTempDir();
     const snapshot = { directory: cache, log: (line: string) => expect.fail(line) };
     const before = await loadCorpus(directory);
-    await saveIndexSnapshot(before, (await (await PassageIndex.build(before, OPTIONS)).capture(OPTIONS))!, snapshot);
+    await saveIndexSnapshot(before, (await (await PassageIndex.build(before, INDEX_TEST_OPTIONS)).capture(INDEX_TEST_OPTIONS))!, snapshot);
     const loaded = await loadSnapshot(before, snapshot);
     await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)) } });
     const after = await loadCorpus(directory, undefined, before);
     let updated: PassageIndex | undefined;
-    await PassageIndex.update(loaded!, before, after, (index) => (updated = index), OPTIONS);
-    expect(behaviourOf(updated!, 6)).toEqual(behaviourOf(await PassageIndex.build(after, OPTIONS), 6));
+    await PassageIndex.update(loaded!, before, after, (index) => (updated = index), INDEX_TEST_OPTIONS);
+    expect(behaviourOf(updated!, 6)).toEqual(behaviourOf(await PassageIndex.build(after, INDEX_TEST_OPTIONS), 6));
   });
 
   it('is not captured from an index a reload changed while it was being copied', async () => {
     const directory = await makeCorpus({ documents: { 'alpha.txt': article('alpha', days(300, (i) => `The river rose in town on day ${i}.`)) } });
     const before = await loadCorpus(directory);
-    const index = await PassageIndex.build(before, OPTIONS);
+    const index = await PassageIndex.build(before, INDEX_TEST_OPTIONS);
     await writeCorpus(directory, { documents: { 'delta.txt': article('delta', days(5, (i) => `Rain flooded the harbour for ${i} hours.`)) } });
     const after = await loadCorpus(directory, undefined, before);
     // The copy pauses after its first step; the update, given slices longer than it lasts, changes the index at once.
-    const copying = index.capture({ ...OPTIONS, sliceMilliseconds: -1 });
-    void PassageIndex.update(index, before, after, () => undefined, { ...OPTIONS, sliceMilliseconds: 60_000 });
+    const copying = index.capture({ ...INDEX_TEST_OPTIONS, sliceMilliseconds: -1 });
+    void PassageIndex.update(index, before, after, () => undefined, { ...INDEX_TEST_OPTIONS, sliceMilliseconds: 60_000 });
     expect(await copying).toBeUndefined();
   });
 
@@ -119,7 +104,7 @@ describe('an index loaded from its snapshot', () => {
     const snapshot = { directory: cache, log: (line: string) => lines.push(line) };
     const corpus = await loadCorpus(directory);
     // A consistent, well-formed file whose content does not fit.
-    await saveIndexSnapshot(corpus, alter((await (await PassageIndex.build(corpus, OPTIONS)).capture(OPTIONS))!), snapshot);
+    await saveIndexSnapshot(corpus, alter((await (await PassageIndex.build(corpus, INDEX_TEST_OPTIONS)).capture(INDEX_TEST_OPTIONS))!), snapshot);
     expect(await loadSnapshot(corpus, snapshot)).toBeUndefined();
     const [file] = await readdir(cache);
     expect(lines).toEqual([`index snapshot: ${path.join(cache, file!)} passage index: ${problem}; building the index`]);

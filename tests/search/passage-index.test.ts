@@ -1,11 +1,9 @@
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
-import type { Corpus } from '../../src/corpus/types.js';
 import { stemWord } from '../../src/search/analyzer.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex } from '../../src/search/passage-index.js';
-import { documentFile, makeCorpus, removeTempDirs, writeCorpus } from '../fixtures/corpus.js';
+import { documentFile, makeCorpus, removeTempDirs } from '../fixtures/corpus.js';
+import { INDEX_TEST_OPTIONS, RIVER_QUERIES, riverCorpusBeforeAndAfter } from '../fixtures/river-corpus.js';
 
 let index: PassageIndex;
 
@@ -93,44 +91,18 @@ describe('PassageIndex on a large corpus', () => {
 });
 
 describe('PassageIndex.update', () => {
-  const article = (id: string, paragraphs: readonly string[]): string => documentFile({ id, title: id, source: 'Wire' }, paragraphs);
-  const days = (count: number, text: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => text(i));
-  const QUERIES = [['river', 'town'], ['bridge', 'collapsed'], ['harbour'], ['river', 'rain', 'flooded'], ['zebra']].map(
-    (words) => new Map(words.map((word) => [stemWord(word), 1])),
-  );
-  const OPTIONS = { ...DEFAULT_PASSAGE_INDEX_OPTIONS, sliceMilliseconds: 1, maxPassagesUpdatedInPlace: 10_000 };
-
+    
   /** What a search of the index gives: for each query, the passages found in order with their scores. */
   function searched(searchable: PassageIndex): { id: string; score: number }[][] {
-    return QUERIES.map((query) => searchable.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: Math.round(hit.score * 1e6) })));
-  }
-
-  async function corpusBeforeAndAfter(): Promise<{ before: Corpus; after: Corpus; directory: string }> {
-    // Over 2,000 passages hold "river": the search then goes through MiniSearch's lists of passages per stem.
-    const directory = await makeCorpus({
-      documents: {
-        'alpha.txt': article('alpha', days(2500, (i) => `The river rose in town on day ${i}.`)),
-        'beta.txt': article('beta', days(40, (i) => `The bridge near the river collapsed after ${i} hours of rain.`)),
-        'gamma.txt': article('gamma', days(30, (i) => `The harbour wall held for ${i} days.`)),
-      },
-    });
-    const before = await loadCorpus(directory);
-    await writeCorpus(directory, {
-      documents: {
-        'beta.txt': article('beta', days(35, (i) => `The bridge near the river collapsed after ${i} days; the town flooded.`)),
-        'delta.txt': article('delta', days(20, (i) => `Rain flooded the river town harbour for ${i} hours.`)),
-      },
-    });
-    await rm(path.join(directory, 'documents', 'gamma.txt'));
-    return { before, after: await loadCorpus(directory, undefined, before), directory };
+    return RIVER_QUERIES.map((query) => searchable.find(query, 3000).map((hit) => ({ id: hit.entry.passage.id, score: Math.round(hit.score * 1e6) })));
   }
 
   it('finds, counts and suggests exactly what a fresh build of the new corpus does, after an edit, an addition and a removal', async () => {
-    const { before, after } = await corpusBeforeAndAfter();
-    const previous = await PassageIndex.build(before, OPTIONS);
+    const { before, after } = await riverCorpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, INDEX_TEST_OPTIONS);
     let updated: PassageIndex | undefined;
-    await PassageIndex.update(previous, before, after, (index) => (updated = index), OPTIONS);
-    const fresh = await PassageIndex.build(after, OPTIONS);
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), INDEX_TEST_OPTIONS);
+    const fresh = await PassageIndex.build(after, INDEX_TEST_OPTIONS);
     expect(updated!.entries.map((entry) => entry.passage.id)).toEqual(fresh.entries.map((entry) => entry.passage.id));
     expect(searched(updated!)).toEqual(searched(fresh));
     for (const word of ['river', 'harbour', 'wall', 'held', 'flooded', 'hours', 'days']) {
@@ -144,22 +116,22 @@ describe('PassageIndex.update', () => {
   }, 60_000);
 
   it('keeps the very passages of an unchanged document, and refuses to search the index it replaced', async () => {
-    const { before, after } = await corpusBeforeAndAfter();
-    const previous = await PassageIndex.build(before, OPTIONS);
+    const { before, after } = await riverCorpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, INDEX_TEST_OPTIONS);
     const kept = previous.get('alpha#p7');
     let updated: PassageIndex | undefined;
-    await PassageIndex.update(previous, before, after, (index) => (updated = index), OPTIONS);
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), INDEX_TEST_OPTIONS);
     expect(updated!.get('alpha#p7')).toBe(kept);
-    expect(() => previous.find(QUERIES[0]!, 10)).toThrow(/passage index: searched after a reload replaced it/);
+    expect(() => previous.find(RIVER_QUERIES[0]!, 10)).toThrow(/passage index: searched after a reload replaced it/);
   }, 60_000);
 
   it('builds a new index, leaving the old one searchable as it was, when more passages change than are updated in place', async () => {
-    const { before, after } = await corpusBeforeAndAfter();
-    const previous = await PassageIndex.build(before, OPTIONS);
+    const { before, after } = await riverCorpusBeforeAndAfter();
+    const previous = await PassageIndex.build(before, INDEX_TEST_OPTIONS);
     const found = searched(previous);
     let updated: PassageIndex | undefined;
-    await PassageIndex.update(previous, before, after, (index) => (updated = index), { ...OPTIONS, maxPassagesUpdatedInPlace: 100 });
+    await PassageIndex.update(previous, before, after, (index) => (updated = index), { ...INDEX_TEST_OPTIONS, maxPassagesUpdatedInPlace: 100 });
     expect(searched(previous)).toEqual(found);
-    expect(searched(updated!)).toEqual(searched(await PassageIndex.build(after, OPTIONS)));
+    expect(searched(updated!)).toEqual(searched(await PassageIndex.build(after, INDEX_TEST_OPTIONS)));
   }, 60_000);
 });
