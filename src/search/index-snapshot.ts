@@ -176,19 +176,14 @@ export async function saveIndexSnapshot(
     words: await chunksOf(captured.words, chunkBytes),
     slots: await chunksOf(captured.slots, chunkBytes),
   };
+  const sizes = {} as Record<ChunkKind, number[]>;
+  for (const kind of CHUNK_KINDS) sizes[kind] = chunks[kind].map((chunk) => chunk.length);
   const header: Header = {
     format: INDEX_SNAPSHOT_FORMAT,
     codeVersion: options.codeVersion ?? (await indexCodeVersion()),
     documents,
     search,
-    chunks: {
-      passages: chunks.passages.map((chunk) => chunk.length),
-      terms: chunks.terms.map((chunk) => chunk.length),
-      lengths: chunks.lengths.map((chunk) => chunk.length),
-      frequencies: chunks.frequencies.map((chunk) => chunk.length),
-      words: chunks.words.map((chunk) => chunk.length),
-      slots: chunks.slots.map((chunk) => chunk.length),
-    },
+    chunks: sizes,
   };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
@@ -283,8 +278,8 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
   const passages = await parse<SavedPassage>('passages');
   const documents: CorpusDocument[] = [];
   let next = 0;
-  for (const [file, hash, signature, meta, count] of header.documents) {
-    const document: CorpusDocument = { meta, file, passages: passages.slice(next, next + count).map(([text, kind, credit, sentences], i) => toPassage(meta.id, i + 1, text, kind, credit, sentences)) };
+  for (const [documentFile, hash, signature, meta, count] of header.documents) {
+    const document: CorpusDocument = { meta, file: documentFile, passages: passages.slice(next, next + count).map(([text, kind, credit, sentences], i) => toPassage(meta.id, i + 1, text, kind, credit, sentences)) };
     rememberFile(document, { hash, signature: signature ?? undefined });
     documents.push(document);
     if (Math.floor((next + count) / PASSAGES_PER_PAUSE) > Math.floor(next / PASSAGES_PER_PAUSE)) await pause();
@@ -298,13 +293,13 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
     documents: saved,
     async indexFor(corpus, indexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS) {
       try {
-        const restore = async (documents: Pick<Corpus, 'documents'>): Promise<PassageIndex> => {
+        const restore = async (of: Pick<Corpus, 'documents'>): Promise<PassageIndex> => {
           const terms = await parse<CapturedTerm>('terms');
           const lengths = await parse<number>('lengths');
           const frequencies = await parse<[string, number]>('frequencies');
           const words = await parse<[string, string, number]>('words');
           const slots = await parse<string | null>('slots');
-          return PassageIndex.restore(documents, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+          return PassageIndex.restore(of, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
         };
         const fingerprint = fingerprintOf(corpus);
         const differs = fingerprint.findIndex((document, i) => document !== savedFingerprint[i]);
@@ -313,10 +308,7 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
         const which = differs !== -1 ? corpus.documents[differs]!.file : `${savedFingerprint.length} documents, the corpus has ${fingerprint.length}`;
         const stale = `is stale: the corpus changed since it was saved (${which})`;
         // The corpus loader kept every unchanged file's saved document (the same object): the rest changed.
-        const kept = new Set(corpus.documents);
-        const earlier = new Set(documents);
-        const changed = [...documents.filter((document) => !kept.has(document)), ...corpus.documents.filter((document) => !earlier.has(document))];
-        if (changed.reduce((sum, document) => sum + document.passages.length, 0) > indexOptions.maxPassagesUpdatedInPlace) throw new Error(stale);
+        if (!PassageIndex.updatesInPlace(saved, corpus, indexOptions)) throw new Error(stale);
         options.log(`index snapshot: ${file} ${stale}; updating it`);
         let updated: PassageIndex | undefined;
         await PassageIndex.update(await restore(saved), saved, corpus, (index) => (updated = index), indexOptions);

@@ -400,15 +400,28 @@ export class PassageIndex {
     options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS,
   ): Promise<void> {
     if (previous.replaced) throw new Error('passage index: this index was already updated into another');
+    const { removed, added, passages } = PassageIndex.changeBetween(from, to);
+    // The same documents, in the same order: the index serves the new corpus as it is.
+    if (passages === 0 && to.documents.every((document, i) => document === from.documents[i])) serve(previous);
+    else if (passages > options.maxPassagesUpdatedInPlace) serve(await PassageIndex.build(to, options));
+    else await runInSlices(PassageIndex.updateInSteps(previous, to, new Set(removed), new Set(added), serve), options.sliceMilliseconds);
+  }
+
+  /**
+   * Whether {@link update} from `from` to `to` changes the index in place (few enough passages removed and added)
+   * rather than building a new one.
+   */
+  static updatesInPlace(from: CorpusDocuments, to: CorpusDocuments, options: PassageIndexOptions = DEFAULT_PASSAGE_INDEX_OPTIONS): boolean {
+    return PassageIndex.changeBetween(from, to).passages <= options.maxPassagesUpdatedInPlace;
+  }
+
+  /** The documents `to` no longer holds and those it newly holds (by identity), and their passages counted. */
+  private static changeBetween(from: CorpusDocuments, to: CorpusDocuments): { removed: CorpusDocument[]; added: CorpusDocument[]; passages: number } {
     const kept = new Set(to.documents);
     const earlier = new Set(from.documents);
     const removed = from.documents.filter((document) => !kept.has(document));
     const added = to.documents.filter((document) => !earlier.has(document));
-    const changedPassages = [...removed, ...added].reduce((sum, document) => sum + document.passages.length, 0);
-    // The same documents, in the same order: the index serves the new corpus as it is.
-    if (changedPassages === 0 && to.documents.every((document, i) => document === from.documents[i])) serve(previous);
-    else if (changedPassages > options.maxPassagesUpdatedInPlace) serve(await PassageIndex.build(to, options));
-    else await runInSlices(PassageIndex.updateInSteps(previous, to, new Set(removed), new Set(added), serve), options.sliceMilliseconds);
+    return { removed, added, passages: [...removed, ...added].reduce((sum, document) => sum + document.passages.length, 0) };
   }
 
   private static *updateInSteps(
