@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileRecordOf, rememberFile } from '../corpus/load-corpus.js';
+import { fileRecordOf, rememberFile, type FileRecord } from '../corpus/load-corpus.js';
 import { passageId } from '../corpus/passages.js';
 import type { Corpus, CorpusDocument, DocumentMeta, Passage } from '../corpus/types.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type CapturedSearch, type CapturedTerm, type PassageIndexOptions } from './passage-index.js';
@@ -103,11 +103,17 @@ export function indexSnapshotFile(directory: string, corpusDirectory: string): s
   return path.join(directory, `index-${createHash('sha256').update(corpusDirectory).digest('hex').slice(0, 16)}.bin`);
 }
 
+/** What the corpus loader knew of a document's file; a document not loaded from a file cannot be saved or checked. */
+function recordOf(document: CorpusDocument): FileRecord {
+  const record = fileRecordOf(document);
+  if (record === undefined) throw new Error(`index snapshot: ${document.file} was not loaded from a file`);
+  return record;
+}
+
 /** What a start checks a corpus against: each document's file, content hash and passage count, in order. */
 function fingerprintOf(corpus: Pick<Corpus, 'documents'>): string[] {
   return corpus.documents.map((document) => {
-    const hash = fileRecordOf(document)?.hash;
-    if (hash === undefined) throw new Error(`index snapshot: ${document.file} was not loaded from a file`);
+    const { hash } = recordOf(document);
     return `${document.file}\0${hash}\0${document.passages.length}`;
   });
 }
@@ -163,8 +169,7 @@ export async function saveIndexSnapshot(
   chunkBytes = DEFAULT_SNAPSHOT_CHUNK_BYTES,
 ): Promise<void> {
   const documents = corpus.documents.map((document): SavedDocument => {
-    const record = fileRecordOf(document);
-    if (record === undefined) throw new Error(`index snapshot: ${document.file} was not loaded from a file`);
+    const record = recordOf(document);
     return [document.file, record.hash, record.signature ?? null, document.meta, document.passages.length];
   });
   const { terms, lengths, ...search } = captured.search;
