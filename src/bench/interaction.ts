@@ -6,7 +6,7 @@ import type { Command } from '../commands/command.js';
 import { startBot } from '../discord/bot.js';
 import type { Logger } from '../discord/log.js';
 import { Library } from '../library/library.js';
-import { distribution, ratio, roundedDistribution, type Distribution } from './stats.js';
+import { distribution, interleavedTimings, ratio, roundedDistribution, type Distribution } from './stats.js';
 
 export interface InteractionJob {
   readonly corpusDir: string;
@@ -54,18 +54,10 @@ export async function measureInteractions(job: InteractionJob): Promise<Interact
     await emulator.waitForCallback(interaction.id);
     return performance.now() - started;
   };
-  const ask: number[] = [];
-  const trivial: number[] = [];
+  let ask: number[];
+  let trivial: number[];
   try {
-    for (let i = 0; i < job.warmup + job.count; i++) {
-      const question = job.questions[i % job.questions.length]!;
-      const askFirst = i % 2 === 0;
-      const first = askFirst ? await time('ask', { question }) : await time('bench-ping', {});
-      const second = askFirst ? await time('bench-ping', {}) : await time('ask', { question });
-      if (i < job.warmup) continue;
-      ask.push(askFirst ? first : second);
-      trivial.push(askFirst ? second : first);
-    }
+    [ask, trivial] = await interleavedTimings(job, (question) => time('ask', { question }), () => time('bench-ping', {}));
   } finally {
     await bot.stop();
     await emulator.close();

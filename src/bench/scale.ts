@@ -15,7 +15,7 @@ import { startBot } from '../discord/bot.js';
 import type { Logger } from '../discord/log.js';
 import { startInteractionsServer } from '../http/interactions-server.js';
 import { Library } from '../library/library.js';
-import { distribution, ratio, round, type Distribution } from './stats.js';
+import { distribution, interleavedTimings, ratio, round, roundedDistribution, type Distribution } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SILENT: Logger = { info: () => undefined, error: () => undefined };
@@ -41,7 +41,6 @@ function keyPair() {
   return { privateKey, publicKeyHex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex') };
 }
 
-const rounded = (d: Distribution): Distribution => ({ count: d.count, p50: round(d.p50, 3), p99: round(d.p99, 3), mean: round(d.mean, 3), max: round(d.max, 3) });
 
 /**
  * `/ask` latency from the emulator sending the interaction to its accepting the answer, through the gateway (a
@@ -63,18 +62,10 @@ export async function measureModes(job: ModesJob): Promise<ModesFigures> {
     await emulator.waitForCallback(interaction.id);
     return performance.now() - started;
   };
-  const gateway: number[] = [];
-  const http: number[] = [];
+  let gateway: number[];
+  let http: number[];
   try {
-    for (let i = 0; i < job.warmup + job.count; i++) {
-      const question = job.questions[i % job.questions.length]!;
-      const httpFirst = i % 2 === 0;
-      const first = await time(httpFirst ? overHttp : overGateway, question);
-      const second = await time(httpFirst ? overGateway : overHttp, question);
-      if (i < job.warmup) continue;
-      http.push(httpFirst ? first : second);
-      gateway.push(httpFirst ? second : first);
-    }
+    [http, gateway] = await interleavedTimings(job, (question) => time(overHttp, question), (question) => time(overGateway, question));
   } finally {
     await Promise.all([bot.stop(), server.stop()]);
     await Promise.all([overGateway.close(), overHttp.close()]);
@@ -82,8 +73,8 @@ export async function measureModes(job: ModesJob): Promise<ModesFigures> {
   const [gatewayFigures, httpFigures] = [distribution(gateway), distribution(http)];
   return {
     count: http.length,
-    gateway: rounded(gatewayFigures),
-    http: rounded(httpFigures),
+    gateway: roundedDistribution(gatewayFigures),
+    http: roundedDistribution(httpFigures),
     p50Ratio: ratio(httpFigures.p50, gatewayFigures.p50),
     p99Ratio: ratio(httpFigures.p99, gatewayFigures.p99),
   };
@@ -195,8 +186,8 @@ export async function measureFleet(job: FleetJob): Promise<FleetFigures> {
   return {
     processes: job.processes,
     reloads: job.reloads,
-    replyMs: rounded(replyFigures),
-    singleReloadMs: rounded(singleFigures),
+    replyMs: roundedDistribution(replyFigures),
+    singleReloadMs: roundedDistribution(singleFigures),
     replyRatio: ratio(replyFigures.p50, singleFigures.p50),
     lastServedAfterReplyMs: round(lastServed, 1),
     allServed,

@@ -54,3 +54,27 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   }
   return copy;
 }
+
+/**
+ * Times `a` and `b` on the same question, `warmup + count` rounds over `questions` in turn, alternating which
+ * goes first so that neither always meets the other's warm caches; the warm-up rounds are dropped. Returns the
+ * timings of `a` and of `b`, in milliseconds.
+ */
+export async function interleavedTimings(
+  rounds: { readonly warmup: number; readonly count: number; readonly questions: readonly string[] },
+  a: (question: string) => Promise<number>,
+  b: (question: string) => Promise<number>,
+): Promise<[number[], number[]]> {
+  const timesA: number[] = [];
+  const timesB: number[] = [];
+  for (let i = 0; i < rounds.warmup + rounds.count; i++) {
+    const question = rounds.questions[i % rounds.questions.length]!;
+    const aFirst = i % 2 === 0;
+    const first = await (aFirst ? a : b)(question);
+    const second = await (aFirst ? b : a)(question);
+    if (i < rounds.warmup) continue;
+    timesA.push(aFirst ? first : second);
+    timesB.push(aFirst ? second : first);
+  }
+  return [timesA, timesB];
+}

@@ -9,7 +9,7 @@ import { startBot, type RunningBot } from '../discord/bot.js';
 import type { Logger } from '../discord/log.js';
 import { Library } from '../library/library.js';
 import { QuestionLog } from '../store/question-log.js';
-import { distribution, ratio, round, roundedDistribution, type Distribution } from './stats.js';
+import { distribution, interleavedTimings, ratio, round, roundedDistribution, type Distribution } from './stats.js';
 
 export interface StoreJob {
   readonly corpusDir: string;
@@ -83,17 +83,11 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
     const scanMs = performance.now() - scanStarted;
     if (scanned === 0) throw new Error('bench: the store holds no questions to scan');
 
-    const askOn: number[] = [];
-    const askOff: number[] = [];
-    for (let i = 0; i < job.warmup + job.asks; i++) {
-      const question = job.questions[i % job.questions.length]!;
-      const onFirst = i % 2 === 0;
-      const first = await time(onFirst ? on : off, question);
-      const second = await time(onFirst ? off : on, question);
-      if (i < job.warmup) continue;
-      askOn.push(onFirst ? first : second);
-      askOff.push(onFirst ? second : first);
-    }
+    const [askOn, askOff] = await interleavedTimings(
+      { warmup: job.warmup, count: job.asks, questions: job.questions },
+      (question) => time(on, question),
+      (question) => time(off, question),
+    );
     const recordTimes: number[] = [];
     for (let i = 0; i < job.asks; i++) {
       const question = job.questions[i % job.questions.length]!;
