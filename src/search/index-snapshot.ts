@@ -19,7 +19,7 @@ const CHECKSUM_BYTES = 32;
  * The snapshot's format. Bump it when what is saved changes shape; a change to the analysis (tokens, stems, context)
  * or to parsing needs no bump, as the code version ({@link indexCodeVersion}) hashes that code.
  */
-export const INDEX_SNAPSHOT_FORMAT = 3;
+export const INDEX_SNAPSHOT_FORMAT = 4;
 
 export interface IndexSnapshotOptions {
   /** The folder the snapshot is kept in (`CACHE_DIR`). */
@@ -55,7 +55,7 @@ interface Header {
   readonly chunks: Readonly<Record<ChunkKind, readonly number[]>>;
 }
 
-const CHUNK_KINDS = ['passages', 'terms', 'lengths', 'frequencies', 'words', 'slots'] as const;
+const CHUNK_KINDS = ['passages', 'terms', 'lengths', 'words', 'slots'] as const;
 type ChunkKind = (typeof CHUNK_KINDS)[number];
 
 let codeVersion: Promise<string> | undefined;
@@ -177,7 +177,6 @@ export async function saveIndexSnapshot(
     passages: await chunksOf(corpus.documents.flatMap((document) => document.passages.map(savedPassage)), chunkBytes),
     terms: await chunksOf(terms, chunkBytes),
     lengths: await chunksOf(lengths, chunkBytes),
-    frequencies: await chunksOf(captured.frequencies, chunkBytes),
     words: await chunksOf(captured.words, chunkBytes),
     slots: await chunksOf(captured.slots, chunkBytes),
   };
@@ -301,10 +300,9 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
         const restore = async (of: Pick<Corpus, 'documents'>): Promise<PassageIndex> => {
           const terms = await parse<CapturedTerm>('terms');
           const lengths = await parse<number>('lengths');
-          const frequencies = await parse<[string, number]>('frequencies');
           const words = await parse<[string, string, number]>('words');
           const slots = await parse<string | null>('slots');
-          return PassageIndex.restore(of, { search: { ...header.search, terms, lengths }, frequencies, words, slots }, indexOptions);
+          return PassageIndex.restore(of, { search: { ...header.search, terms, lengths }, words, slots }, indexOptions);
         };
         const fingerprint = fingerprintOf(corpus);
         const differs = fingerprint.findIndex((document, i) => document !== savedFingerprint[i]);

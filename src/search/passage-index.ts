@@ -2,7 +2,7 @@ import MiniSearch, { type Options } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Corpus, CorpusDocument, Passage } from '../corpus/types.js';
 import { runInSlices } from '../scheduling/slices.js';
-import { contentTokens, tokenize, type Token } from './analyzer.js';
+import { contentWords, stemWord, tokenize, type Token } from './analyzer.js';
 import { typingDistance } from './edit-distance.js';
 import { stemPositions } from './stem-positions.js';
 
@@ -76,11 +76,55 @@ interface AnalysedPassage {
 }
 
 function analysePassage(slot: number, entry: IndexedPassage): AnalysedPassage {
-  const tokens = contentTokens(entry.passage.text);
   const words = new Map<string, string>();
-  for (const token of tokens) if (!words.has(token.word)) words.set(token.word, token.stem);
-  const contextStems = entry.context === undefined ? [] : contentTokens(entry.context).map((token) => token.stem);
-  return { slot, entry, stems: tokens.map((token) => token.stem), contextStems, words };
+  const stems = contentWords(entry.passage.text).map((word) => {
+    const stem = stemWord(word);
+    words.set(word, stem);
+    return stem;
+  });
+  return { slot, entry, stems, contextStems: stemsOfContext(entry), words };
+}
+
+function stemsOfContext(entry: IndexedPassage): string[] {
+  return entry.context === undefined ? [] : contentWords(entry.context).map(stemWord);
+}
+
+/**
+ * The corpus words of a build, counted as passage after passage is analysed: one look-up per word gives its stem
+ * and counts the passage (a word remembers the last passage that counted it). Stemming each word through the
+ * analyzer's cache, then collecting each passage's words and counting them into the vocabulary, took three
+ * look-ups per word, a fifth of the build.
+ */
+class WordCounter {
+  private readonly counted = new Map<string, { readonly word: CorpusWord; lastSlot: number }>();
+
+  /** The stems of a passage's words, in order, each word counted once for the passage in `slot`. */
+  stemsOf(text: string, slot: number): string[] {
+    const stems: string[] = [];
+    for (const word of contentWords(text)) {
+      let known = this.counted.get(word);
+      if (known === undefined) {
+        known = { word: { stem: stemWord(word), passages: 0 }, lastSlot: -1 };
+        this.counted.set(word, known);
+      }
+      if (known.lastSlot !== slot) {
+        known.lastSlot = slot;
+        known.word.passages++;
+      }
+      stems.push(known.word.stem);
+    }
+    return stems;
+  }
+
+  /** The words counted, as the radix tree fuzzy look-ups search (a plain Map while counting: the tree is slow to probe). */
+  *toSearchableMap(): Generator<void, SearchableMap<CorpusWord>> {
+    const words = new SearchableMap<CorpusWord>();
+    for (const [text, { word }] of this.counted) {
+      words.set(text, word);
+      yield;
+    }
+    return words;
+  }
 }
 
 interface IndexedFields {
@@ -105,11 +149,6 @@ const SEARCH_OPTIONS: Options<IndexedFields> = {
   searchOptions: { ...PRE_ANALYSED, boost: { context: 0.3 } },
 };
 
-/**
- * Everything of an index that is not the corpus itself, as plain data (see {@link PassageIndex.capture}): MiniSearch's
- * own serialization, the stem frequencies and the corpus words. With the corpus it was made from, it gives the index
- * back without analysing or indexing a passage again ({@link PassageIndex.restore}).
- */
 /** One index term: the term, then for each field holding it the field's id and its postings, `[id, frequency, id, frequency…]`. */
 export type CapturedTerm = [string, ...(number | number[])[]];
 
@@ -128,10 +167,13 @@ export interface CapturedSearch {
   readonly terms: readonly CapturedTerm[];
 }
 
+/**
+ * Everything of an index that is not the corpus itself, as plain data (see {@link PassageIndex.capture}): MiniSearch's
+ * index and the corpus words. With the corpus it was made from, it gives the index back without analysing or
+ * indexing a passage again ({@link PassageIndex.restore}).
+ */
 export interface CapturedIndex {
   readonly search: CapturedSearch;
-  /** Each stem with the number of passages holding it. */
-  readonly frequencies: readonly (readonly [string, number])[];
   /** Each corpus word with its stem and the number of passages holding it. */
   readonly words: readonly (readonly [string, string, number])[];
   /**
@@ -160,6 +202,14 @@ class PassageSearch extends MiniSearch<IndexedFields> {
     const fields = this._index.get(term);
     if (fields === undefined) return;
     for (const passages of fields.values()) for (const id of passages.keys()) visit(id);
+  }
+
+  /**
+   * How many passages hold `term` in their own text (not only in their context): the size of MiniSearch's list
+   * for the term and field, exact because a passage a reload takes out is removed from the lists, never discarded.
+   */
+  passagesHolding(term: string): number {
+    return this._index.get(term)?.get(this._fieldIds.stems!)?.size ?? 0;
   }
 
   /** Whether every passage's id is the short id MiniSearch keys it by. */
@@ -248,13 +298,12 @@ class PassageSearch extends MiniSearch<IndexedFields> {
 }
 
 /**
- * MiniSearch over the corpus passages, plus the document frequency of every stem (for weighting question words
- * and for fuzzy look-ups of misspelt ones).
+ * MiniSearch over the corpus passages, which also gives each stem's document frequency (for weighting question
+ * words), plus the corpus words as written (for fuzzy look-ups of misspelt ones).
  */
 export class PassageIndex {
   private constructor(
     private readonly search: PassageSearch,
-    private readonly frequencies: Map<string, number>,
     private readonly words: SearchableMap<CorpusWord>,
     readonly entries: readonly IndexedPassage[],
     private readonly byId: ReadonlyMap<string, IndexedPassage>,
@@ -265,7 +314,7 @@ export class PassageIndex {
   ) {}
 
   /**
-   * Set once {@link PassageIndex.update} has changed the MiniSearch index, frequencies and words this index shares
+   * Set once {@link PassageIndex.update} has changed the MiniSearch index and words this index shares
    * with its successor: searching it then would mix two corpora, so it refuses.
    */
   private replaced = false;
@@ -281,27 +330,21 @@ export class PassageIndex {
 
   private static *buildInSteps(corpus: CorpusDocuments): Generator<void, PassageIndex> {
     const search = new PassageSearch(SEARCH_OPTIONS);
-    const frequencies = new Map<string, number>();
-    // Each corpus word with its stem, for fuzzy look-ups; a plain Map first, as the radix tree is slow to probe.
-    const wordMap = new Map<string, CorpusWord>();
+    const counter = new WordCounter();
     const entries: IndexedPassage[] = [];
     const byId = new Map<string, IndexedPassage>();
     for (const document of corpus.documents) {
       for (const entry of withContext(document)) {
-        const analysed = analysePassage(entries.length, entry);
+        const slot = entries.length;
         entries.push(entry);
         byId.set(entry.passage.id, entry);
-        addToIndex(search, frequencies, wordMap, analysed);
+        search.add(indexedFields(slot, counter.stemsOf(entry.passage.text, slot), stemsOfContext(entry)));
         yield;
       }
     }
     if (!search.idsAreShortIds()) throw new Error('PassageIndex: MiniSearch numbered the passages otherwise than expected');
-    const words = new SearchableMap<CorpusWord>();
-    for (const [word, counted] of wordMap) {
-      words.set(word, counted);
-      yield;
-    }
-    return new PassageIndex(search, frequencies, words, entries, byId, entries);
+    const words = yield* counter.toSearchableMap();
+    return new PassageIndex(search, words, entries, byId, entries);
   }
 
   /**
@@ -319,14 +362,6 @@ export class PassageIndex {
       yield;
       if (this.replaced) return undefined;
     }
-    const frequencies: [string, number][] = [];
-    for (const entry of this.frequencies) {
-      frequencies.push(entry);
-      if (frequencies.length % 1000 === 0) {
-        yield;
-        if (this.replaced) return undefined;
-      }
-    }
     const words: [string, string, number][] = [];
     for (const [word, { stem, passages }] of this.words) {
       words.push([word, stem, passages]);
@@ -337,7 +372,7 @@ export class PassageIndex {
     }
     if (this.replaced) return undefined;
     const slots = this.slots.map((entry) => entry?.passage.id ?? null);
-    return { search: step.value, frequencies, words, slots };
+    return { search: step.value, words, slots };
   }
 
   /**
@@ -368,17 +403,12 @@ export class PassageIndex {
       throw new Error(`passage index: the saved index holds ${search.documentCount} passages, not the corpus's ${entries.length}`);
     }
     yield;
-    const frequencies = new Map<string, number>();
-    for (const [i, [stem, count]] of captured.frequencies.entries()) {
-      frequencies.set(stem, count);
-      if (i % 1000 === 0) yield;
-    }
     const words = new SearchableMap<CorpusWord>();
     for (const [i, [word, stem, passages]] of captured.words.entries()) {
       words.set(word, { stem, passages });
       if (i % 1000 === 0) yield;
     }
-    return new PassageIndex(search, frequencies, words, entries, byId, slots, 'snapshot');
+    return new PassageIndex(search, words, entries, byId, slots, 'snapshot');
   }
 
   /**
@@ -387,8 +417,8 @@ export class PassageIndex {
    * corpus loader keeps an unchanged file's document) keeps its passages, citation ids and analysis. A change of
    * more than `maxPassagesUpdatedInPlace` passages builds a new index instead, leaving `previous` as it was.
    *
-   * Everything is worked out first, in slices, without touching `previous`; then the MiniSearch index, frequencies
-   * and words, which `previous` and the result share, are changed in one synchronous step. Answers are synchronous
+   * Everything is worked out first, in slices, without touching `previous`; then the MiniSearch index and words,
+   * which `previous` and the result share, are changed in one synchronous step. Answers are synchronous
    * too, so each sees the old corpus or the new one whole. From that step on `previous` refuses to search, so
    * `serve` is called in the same step with the new index, to swap it in before anything else runs.
    */
@@ -464,12 +494,12 @@ export class PassageIndex {
     yield;
 
     // The one synchronous step: from here to the return, nothing yields.
-    const { search, frequencies, words } = previous;
+    const { search, words } = previous;
     if (search.nextId !== previous.slots.length) throw new Error('passage index: MiniSearch numbered the passages otherwise than expected');
     previous.replaced = true;
-    for (const analysed of outgoing) removeFromIndex(search, frequencies, words, analysed);
-    for (const fresh of incoming.values()) for (const analysed of fresh) addToIndex(search, frequencies, words, analysed);
-    serve(new PassageIndex(search, frequencies, words, entries, byId, slots, previous.origin));
+    for (const analysed of outgoing) removeFromIndex(search, words, analysed);
+    for (const fresh of incoming.values()) for (const analysed of fresh) addToIndex(search, words, analysed);
+    serve(new PassageIndex(search, words, entries, byId, slots, previous.origin));
   }
 
   get passageCount(): number {
@@ -519,7 +549,7 @@ export class PassageIndex {
 
   /** In how many passages the stem occurs. */
   documentFrequency(stem: string): number {
-    return this.frequencies.get(stem) ?? 0;
+    return this.search.passagesHolding(stem);
   }
 
   /**
@@ -601,29 +631,27 @@ export class PassageIndex {
   }
 }
 
-function addToIndex(search: PassageSearch, frequencies: Map<string, number>, words: Map<string, CorpusWord> | SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
-  for (const stem of new Set(analysed.stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+function indexedFields(slot: number, stems: readonly string[], contextStems: readonly string[]): IndexedFields {
+  return { id: slot, stems: stems.join(' '), context: contextStems.join(' ') };
+}
+
+function addToIndex(search: PassageSearch, words: SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
   for (const [word, stem] of analysed.words) {
     const counted = words.get(word);
     if (counted) counted.passages++;
     else words.set(word, { stem, passages: 1 });
   }
-  search.add({ id: analysed.slot, stems: analysed.stems.join(' '), context: analysed.contextStems.join(' ') });
+  search.add(indexedFields(analysed.slot, analysed.stems, analysed.contextStems));
 }
 
-function removeFromIndex(search: PassageSearch, frequencies: Map<string, number>, words: SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
-  for (const stem of new Set(analysed.stems)) {
-    const left = frequencies.get(stem)! - 1;
-    if (left === 0) frequencies.delete(stem);
-    else frequencies.set(stem, left);
-  }
+function removeFromIndex(search: PassageSearch, words: SearchableMap<CorpusWord>, analysed: AnalysedPassage): void {
   for (const word of analysed.words.keys()) {
     const counted = words.get(word)!;
     if (--counted.passages === 0) words.delete(word);
   }
   // `remove`, not `discard`: a discarded passage stays in MiniSearch's lists until it vacuums, and is counted in
   // the BM25 weights meanwhile, so the index would not score as a fresh build of the same corpus does.
-  search.remove({ id: analysed.slot, stems: analysed.stems.join(' '), context: analysed.contextStems.join(' ') });
+  search.remove(indexedFields(analysed.slot, analysed.stems, analysed.contextStems));
 }
 
 /** How many passages' tokens `tokensOf` keeps: a few questions' worth of candidates, a few MB. */

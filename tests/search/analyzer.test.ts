@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stemmer } from 'stemmer';
 import { describe, expect, it } from 'vitest';
-import { contentTokens, isStopWord, normalise, stemWord, tokenize } from '../../src/search/analyzer.js';
+import { contentTokens, contentWords, isStopWord, normalise, stemWord, tokenize } from '../../src/search/analyzer.js';
 
 /** Tokenizing as first written, one regular expression step per word: the faster scan must agree with it. */
 function referenceTokenize(text: string): { stem: string; word: string; start: number; end: number }[] {
@@ -130,6 +130,17 @@ describe('contentTokens', () => {
       'killed',
     ]);
     expect(contentTokens('Who, where, why and how? Tell me about it, please.')).toEqual([]);
+  });
+
+  it('gives the same words as contentWords, which indexing reads, for any text', () => {
+    const piece = fc.oneof(fc.constantFrom("Taliban's", 'the', 'What', "don't", '12:30', 'Ḳhyber', "'", ' ', '\n'), fc.string({ unit: 'binary', maxLength: 12 }));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join(' ');
+        expect(contentWords(text)).toEqual(contentTokens(text).map((token) => token.word));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('treats question words as stop words', () => {
