@@ -65,17 +65,23 @@ function withoutApostrophes(word: string): string {
   return (word.endsWith("'s") ? word.slice(0, -2) : word.replace(/'$/, '')).replace(/'/g, '');
 }
 
-/** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
-export function tokenize(text: string): Token[] {
+/**
+ * Calls `visit` with each word of the text (normalised, apostrophes dropped) and where it sits in the original
+ * string. Not reentrant: `visit` must not analyse text itself, as the scan shares one regular expression.
+ */
+function forEachWord(text: string, visit: (word: string, start: number, end: number) => void): void {
   const normalised = normalise(text);
-  const tokens: Token[] = [];
   WORD.lastIndex = 0;
   for (let match = WORD.exec(normalised); match !== null; match = WORD.exec(normalised)) {
     const word = withoutApostrophes(match[0]);
-    if (word.length === 0) continue;
-    const start = match.index;
-    tokens.push({ stem: stemWord(word), word, start, end: start + match[0].length });
+    if (word.length > 0) visit(word, match.index, match.index + match[0].length);
   }
+}
+
+/** Splits text into tokens, keeping stop words (sentence matching and highlighting need every word's place). */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  forEachWord(text, (word, start, end) => tokens.push({ stem: stemWord(word), word, start, end }));
   return tokens;
 }
 
@@ -120,12 +126,9 @@ export function contentTokens(text: string): Token[] {
  * for each of a large corpus's ten million words, only to drop its offsets, was a tenth of a build.
  */
 export function contentWords(text: string): string[] {
-  const normalised = normalise(text);
   const words: string[] = [];
-  WORD.lastIndex = 0;
-  for (let match = WORD.exec(normalised); match !== null; match = WORD.exec(normalised)) {
-    const word = withoutApostrophes(match[0]);
-    if (word.length > 0 && !STOP_WORDS.has(word)) words.push(word);
-  }
+  forEachWord(text, (word) => {
+    if (!STOP_WORDS.has(word)) words.push(word);
+  });
   return words;
 }
