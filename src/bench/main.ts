@@ -90,7 +90,7 @@ const SIZES = args.smoke
         queries: { bundled: 3000, squad: 3000, generated: 600 },
         baselineEvery: { bundled: 1, squad: 1, generated: 10 },
         warmup: { bundled: 300, squad: 300, generated: 60 },
-        buildRepeats: { bundled: 5, squad: 3, generated: 1 },
+        buildRepeats: { bundled: 5, squad: 3, generated: 3 },
         reloads: { bundled: 5, squad: 3, generated: 1 },
         idleMs: 1000,
         passages: 100_000,
