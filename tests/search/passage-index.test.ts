@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { stemWord } from '../../src/search/analyzer.js';
@@ -33,6 +35,36 @@ describe('PassageIndex', () => {
     expect(index.documentFrequency(stemWord('families'))).toBe(1);
     expect(index.documentFrequency('120')).toBe(1);
     expect(index.documentFrequency('the')).toBe(0);
+  });
+
+  it('counts a passage for a stem only its context holds in the search, not in the stem\'s document frequency', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'raid.txt': documentFile({ id: 'raid', title: 'Raid', source: 'Wire' }, ['The Haqqani network attacked a checkpoint.', 'The group fled at dawn.']),
+      },
+    });
+    const referring = await PassageIndex.build(await loadCorpus(directory), INDEX_TEST_OPTIONS);
+    expect(referring.get('raid#p2')?.context).toContain('Haqqani');
+    expect(referring.find(new Map([[stemWord('haqqani'), 1]]), 10).map((hit) => hit.entry.passage.id)).toEqual(['raid#p1', 'raid#p2']);
+    expect(referring.documentFrequency(stemWord('haqqani'))).toBe(1);
+  });
+
+  it('counts a word once per passage however often the passage repeats it, so removing the passage forgets the word', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'levee.txt': documentFile({ id: 'levee', title: 'Levee', source: 'Wire' }, ['The levee broke; the levee was old, and the levee was never mended.']),
+        'town.txt': documentFile({ id: 'town', title: 'Town', source: 'Wire' }, ['The town was flooded.']),
+      },
+    });
+    const before = await loadCorpus(directory);
+    await rm(path.join(directory, 'documents', 'levee.txt'));
+    const after = await loadCorpus(directory, undefined, before);
+    const previous = await PassageIndex.build(before, INDEX_TEST_OPTIONS);
+    expect(previous.similarWords('levees', 1).map((match) => match.word)).toEqual(['levee']);
+    let updated: PassageIndex | undefined;
+    await PassageIndex.update(previous, before, after, (next) => (updated = next), INDEX_TEST_OPTIONS);
+    expect(updated!.similarWords('levees', 1)).toEqual([]);
+    expect(updated!.documentFrequency(stemWord('levee'))).toBe(0);
   });
 
   it('finds the passages holding the weighted stems, best first', () => {
