@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession, runConsole, type ConsoleResult } from '../fixtures/console-process.js';
-import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
+import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempDirs, scratchDir, SMALL_DOCUMENT } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
 
@@ -244,7 +244,7 @@ describe('console writing to a reader that stops early', { timeout: PROCESS_TIME
   it('exits 0 without a stack trace when its output pipe closes (as with "| head -1")', async () => {
     const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/console/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(tmpdir(), `incident-desk-console-data-${process.pid}`) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), DATA_DIR: scratchDir('data'), CACHE_DIR: scratchDir('cache') },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
