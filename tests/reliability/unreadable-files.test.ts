@@ -40,6 +40,7 @@ describe('an unreadable file or folder (permissions)', () => {
   let root: string;
   let folder: string;
   let home: string;
+  const ownFolders = (): Record<string, string> => ({ HOME: home, TMPDIR: home, CACHE_DIR: path.join(home, 'cache'), DATA_DIR: path.join(home, 'data') });
   let probe: ProbeResult | undefined;
   let probeRun: Finished | undefined;
   /** Why the checks cannot run here, if they cannot. */
@@ -49,7 +50,7 @@ describe('an unreadable file or folder (permissions)', () => {
     root = await mkdtemp(path.join(tmpdir(), 'incident-desk-unreadable-'));
     folder = path.join(root, 'corpus');
     await cp(GOOD_CORPUS, folder, { recursive: true });
-    // The children's home and temporary folder (tsx keeps its cache there), theirs to write.
+    // The children's home, temporary, cache and data folders (tsx keeps its cache in the temporary one), theirs to write.
     home = path.join(root, 'home');
     await mkdir(home);
     if (asRoot) {
@@ -59,7 +60,7 @@ describe('an unreadable file or folder (permissions)', () => {
     }
     try {
       probeRun = await runToEnd(TSX, [path.join(REPO_ROOT, 'tests/reliability/support/unreadable-probe.ts'), folder], {
-        env: childEnv({ HOME: home, TMPDIR: home }),
+        env: childEnv(ownFolders()),
         ...identity,
         timeoutMs: 60_000,
       });
@@ -106,7 +107,7 @@ describe('an unreadable file or folder (permissions)', () => {
   it('start-up: the real console process exits 1 with that clear error, no stack trace', async (context) => {
     if (impossible) return context.skip(impossible);
     const { code, stdout, stderr } = await runToEnd(TSX, [CONSOLE_MAIN], {
-      env: childEnv({ CORPUS_DIR: folder, HOME: home, TMPDIR: home }),
+      env: childEnv({ CORPUS_DIR: folder, ...ownFolders() }),
       ...identity,
       timeoutMs: 60_000,
     });
