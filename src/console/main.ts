@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { createInterface } from 'node:readline';
 import { commands, findCommand } from '../../commands/index.js';
-import type { CommandContext, Invoker } from '../commands/command.js';
+import type { CommandContext, Invoker, Reply } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
@@ -10,6 +10,7 @@ import { describeMode } from '../semantic/semantic-search.js';
 import { libraryOptionsFromConfig } from '../library/from-config.js';
 import { QuestionLog } from '../store/question-log.js';
 import { toJsonLine } from './json-lines.js';
+import { MoreQuotes } from './more-quotes.js';
 import { parseLine } from './parse-line.js';
 import { ANSI, PLAIN, renderText } from './render.js';
 
@@ -68,19 +69,33 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
     `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
       `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
       snapshot.corpus.warnings.map((warning) => `warning: ${warning}\n`).join('') +
-      'Type a question, or /ask question: …, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
+      'Type a question, or /ask question: …, /more, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+  const more = new MoreQuotes();
+  const show = (reply: Reply): void => {
+    console.log(renderText(reply, style).replace(CONTROL_CHARACTERS, (c) => (style === ANSI && c === '\u001b' ? c : '\uFFFD')));
+  };
+  const ask = findCommand('ask')!;
   input.setPrompt('ask> ');
   if (interactive) input.prompt();
   for await (const line of input) {
     const parsed = parseLine(line, commands);
     if (parsed.kind === 'command') {
       const reply = await runCommand(parsed.command, parsed.options, context, { onError });
-      console.log(renderText(reply, style).replace(CONTROL_CHARACTERS, (c) => (style === ANSI && c === '\u001b' ? c : '\uFFFD')));
+      if (parsed.command === ask) more.follow(reply);
+      show(reply);
+    } else if (parsed.kind === 'unknown' && parsed.name === 'more') {
+      const next = more.options();
+      if ('none' in next) console.log(next.none);
+      else {
+        const reply = await runCommand(ask, next.options, context, { onError });
+        more.follow(reply);
+        show(reply);
+      }
     } else if (parsed.kind === 'unknown') {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
-      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /source, /reload, /gaps or /help.`);
+      console.log(`There is no /${parsed.name.replace(CONTROL_CHARACTERS, '\uFFFD')} command. Try /ask, /more, /source, /reload, /gaps or /help.`);
     }
     if (interactive) input.prompt();
   }
