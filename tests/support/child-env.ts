@@ -24,7 +24,7 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DISCORD_API_BASE: '',
     MODERATOR_ROLE_IDS: '',
     ASK_COOLDOWN_SECONDS: '0',
-    // The sentence model costs a second and 250 MB per process: only the tests about it turn it on.
+    // The sentence model costs a second and about 150 MB per process: only the tests about it turn it on.
     EMBEDDINGS: 'off',
     CACHE_DIR: scratchDir('cache'),
     SHARD_COUNT: '',
