@@ -7,23 +7,19 @@ import type { ModelState, SemanticSearch } from '../semantic/semantic-search.js'
 import { OnDemandVectors } from '../semantic/on-demand-vectors.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
 import { SpanVectors } from '../semantic/span-vectors.js';
-import { confidence, type ConfidenceWeights } from './combine.js';
-import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
+import { DEFAULT_CANDIDATE_OPTIONS, findCandidates, type CandidateOptions, type CandidateSet } from './candidates.js';
+import { AnswerModel, AnswerModelError, DEFAULT_MODEL_FILE, type RankedCandidate } from './combine.js';
 import { roundConfidence } from './round-confidence.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
-/** With the sentence model, the confidence weights of `combine.ts` (`confidence`) apply. */
-export interface AnswerEngineOptions extends ConfidenceWeights {
-  readonly ranking: RankingOptions;
+export interface AnswerEngineOptions {
+  readonly candidates: CandidateOptions;
   readonly index: PassageIndexOptions;
-  /** The first quote's confidence must be at least this, or the engine abstains. */
-  readonly answerThreshold: number;
   /**
-   * Quotes after the first must cover at least this share of the question, and this share of what the first
-   * covers, to be offered too.
+   * The learned ranker and confidence; {@link DEFAULT_MODEL_FILE} is read when none is given. `null` makes an engine
+   * that only measures candidates (for `npm run train`, which makes the model) and cannot answer.
    */
-  readonly followingQuoteThreshold: number;
-  readonly followingQuoteShare: number;
+  readonly model?: AnswerModel | null | undefined;
   /** In a corpus too large to embed whole, how many of the words' best passages are compared in meaning. */
   readonly onDemandCandidates: number;
 }
@@ -38,18 +34,21 @@ export interface AnsweringMode {
   readonly model: ModelState | 'embedding';
 }
 
-/** Defaults for {@link AnswerEngine.build}; the thresholds are chosen with `npm run eval` (see README). */
+/** Defaults for {@link AnswerEngine.build}. */
 export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
-  ranking: DEFAULT_RANKING_OPTIONS,
+  candidates: DEFAULT_CANDIDATE_OPTIONS,
   index: DEFAULT_PASSAGE_INDEX_OPTIONS,
-  answerThreshold: 0.5,
-  followingQuoteThreshold: 0.5,
-  followingQuoteShare: 0.7,
-  similarityShare: 0.2,
-  similarityFloor: 0.3,
-  similarityCeiling: 0.6,
   onDemandCandidates: 5,
 };
+
+/** The model file read once per process and shared by every engine (a reload builds a new engine). */
+const loadedModels = new Map<string, Promise<AnswerModel>>();
+
+function defaultModel(): Promise<AnswerModel> {
+  let model = loadedModels.get(DEFAULT_MODEL_FILE);
+  if (!model) loadedModels.set(DEFAULT_MODEL_FILE, (model = AnswerModel.load(DEFAULT_MODEL_FILE)));
+  return model;
+}
 
 /** What the sentence model says of a question: how near each span is, and whether it is small talk. */
 interface SemanticQuestion {
@@ -91,6 +90,7 @@ export class AnswerEngine {
     private readonly index: PassageIndex,
     private readonly glossary: GlossaryLookup,
     private readonly options: AnswerEngineOptions,
+    private readonly trained: AnswerModel | null,
     private readonly semantic: SemanticSearch | undefined,
     ready?: { readonly vectors: SpanVectors | OnDemandVectors | undefined },
   ) {
@@ -116,8 +116,9 @@ export class AnswerEngine {
     prepared?: PassageIndex,
   ): Promise<AnswerEngine> {
     loadEnglishRarity();
+    const model = options.model === undefined ? await defaultModel() : options.model;
     const index = prepared ?? (await PassageIndex.build(corpus, options.index));
-    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, semantic);
+    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, model, semantic);
   }
 
   /** Whether answers use the sentence model yet, and why not. */
@@ -141,9 +142,20 @@ export class AnswerEngine {
       this.index,
       this.corpus,
       corpus,
-      (index) => serve(new AnswerEngine(corpus, index, glossary, this.options, this.semantic, ready)),
+      (index) => serve(new AnswerEngine(corpus, index, glossary, this.options, this.trained, this.semantic, ready)),
       this.options.index,
     );
+  }
+
+  /** The learned model; an engine made without one (for training) cannot rank or answer. */
+  private get model(): AnswerModel {
+    if (!this.trained) throw new AnswerModelError('answer engine: made without a model (for measuring candidates only), so it cannot answer');
+    return this.trained;
+  }
+
+  /** The confidence below which the engine abstains, in the mode it answers in now. */
+  get threshold(): number {
+    return this.model.threshold(this.mode.mode);
   }
 
   get passageCount(): number {
@@ -202,18 +214,17 @@ export class AnswerEngine {
     if (analysed.concepts.length === 0) return abstain(question, 'no-content-words', mode);
     if (semantic?.smallTalk) return abstain(question, 'small-talk', mode);
 
-    const ranked = rankQuotes(analysed, this.index, this.options.ranking, semantic?.similarity);
+    const ranked = this.model.rank(findCandidates(analysed, this.index, this.options.candidates, semantic?.similarity), mode);
     const [best] = ranked;
     if (!best) return abstain(question, 'no-match', mode);
-    const confidenceOf = (quote: RankedQuote): number => confidence(quote.coverage, semantic ? quote.similarity : undefined, this.options);
-    const sure = roundConfidence(confidenceOf(best), this.options.answerThreshold);
-    if (confidenceOf(best) < this.options.answerThreshold) {
+    const threshold = this.model.threshold(mode);
+    const sure = roundConfidence(best.confidence, threshold);
+    if (best.confidence < threshold) {
       // The nearest passage is offered only when it shares a word with the question: nearness in meaning alone, or
       // the form of an answer alone ("Who wrote Hamlet?" and any capitalised name), would only be noise.
       return { ...abstain(question, 'low-confidence', mode), confidence: sure, closest: best.highlights.length > 0 ? this.toQuote(best) : undefined };
     }
-    const following = Math.max(this.options.followingQuoteThreshold, confidenceOf(best) * this.options.followingQuoteShare);
-    const answering = ranked.filter((quote, i) => i === 0 || confidenceOf(quote) >= following);
+    const answering = ranked.filter((quote, i) => i === 0 || quote.confidence >= threshold);
     return {
       question,
       answered: true,
@@ -226,12 +237,18 @@ export class AnswerEngine {
   }
 
   /**
-   * Every passage that shares a word with the question, best first, with the sentence(s) each would quote:
-   * the ranking before any abstention, for measuring retrieval.
+   * Every candidate passage's best quote, best first, each with its chance of answering: the ranking before any
+   * abstention, for measuring retrieval.
    */
-  async rank(question: string): Promise<RankedQuote[]> {
+  async rank(question: string): Promise<RankedCandidate[]> {
+    const { set, mode } = await this.candidates(question);
+    return this.model.rank(set, mode);
+  }
+
+  /** The question's candidate quotes with what was measured of each, and the mode they were measured in (for training). */
+  async candidates(question: string): Promise<{ set: CandidateSet; mode: 'fused' | 'lexical' }> {
     const semantic = this.semanticOf(question, await this.prepare(question));
-    return rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking, semantic?.similarity);
+    return { set: findCandidates(analyseQuestion(question, this.glossary), this.index, this.options.candidates, semantic?.similarity), mode: semantic ? 'fused' : 'lexical' };
   }
 
   /** The prepared question against this corpus's spans; undefined (lexical) without vectors. */
@@ -244,8 +261,10 @@ export class AnswerEngine {
 
   /** Too large a corpus to compare with every span: the words' best passages are the ones compared in meaning. */
   private candidatesOf(question: string): Passage[] {
-    const ranked = rankQuotes(analyseQuestion(question, this.glossary), this.index, this.options.ranking).slice(0, this.options.onDemandCandidates);
-    return ranked.map((quote) => this.index.get(quote.passageId)!.passage);
+    // Candidates come passage by passage, the best-covering passage first.
+    const { candidates } = findCandidates(analyseQuestion(question, this.glossary), this.index, this.options.candidates);
+    const passages = [...new Set(candidates.map((candidate) => candidate.passageId))].slice(0, this.options.onDemandCandidates);
+    return passages.map((id) => this.index.get(id)!.passage);
   }
 
 
@@ -269,20 +288,20 @@ export class AnswerEngine {
     const quotes = newestFirst.flatMap((document) => {
       const lead = document.passages.find((passage) => passage.kind === 'paragraph');
       const [sentence] = lead?.sentences ?? [];
-      return lead && sentence ? [this.toQuote({ passageId: lead.id, span: sentence, highlights: [], coverage: 1, similarity: 0, score: 1 })] : [];
+      return lead && sentence ? [this.toQuote({ passageId: lead.id, span: sentence, highlights: [], share: 1, score: 1 })] : [];
     });
     if (quotes.length === 0) return abstain(question, 'no-match', mode);
     return { question, answered: true, quotes: quotes.slice(offset, offset + limit), totalQuotes: quotes.length, offset, confidence: 1, mode };
   }
 
-  private toQuote(ranked: RankedQuote): Quote {
+  private toQuote(ranked: Pick<RankedCandidate, 'passageId' | 'span' | 'highlights' | 'share' | 'score'>): Quote {
     const entry = this.index.get(ranked.passageId)!;
     return {
       text: entry.passage.text.slice(ranked.span.start, ranked.span.end),
       citation: citationOf(entry),
       highlights: ranked.highlights,
       score: ranked.score,
-      coverage: ranked.coverage,
+      coverage: ranked.share,
     };
   }
 }

@@ -1,7 +1,6 @@
 import 'dotenv/config';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findCommand } from '../../commands/index.js';
@@ -10,35 +9,37 @@ import type { Quote } from '../answer/types.js';
 import type { CommandContext } from '../commands/command.js';
 import { runCommand } from '../commands/run-command.js';
 import { parseConfig } from '../config/env.js';
-import { confidence } from '../answer/combine.js';
 import { DEFAULT_LIBRARY_OPTIONS, Library } from '../library/library.js';
+import { expandShorthand } from '../search/question.js';
 import { SemanticSearch } from '../semantic/semantic-search.js';
-import { SpanVectors } from '../semantic/span-vectors.js';
 import type { VectorCache } from '../semantic/vector-cache.js';
-import type { Corpus } from '../corpus/types.js';
-import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
+import { areaUnderCurve, calibrationTable, precisionCoverage, type Outcome } from './calibration.js';
+import { withDistractors } from './distractors.js';
 import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from './eval-data.js';
+import { holdsEvidence } from './evidence.js';
+import { articleSplit, readQuestions, type EvalQuestion } from './question-sets.js';
+import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
 import { addTypo, seededRandom } from './typos.js';
 
-/** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
-interface DevQuestion {
-  readonly q: string;
-  readonly expect: readonly string[] | null;
-}
-
-interface DevResult {
-  readonly question: DevQuestion;
-  readonly answered: boolean;
-  readonly quotes: readonly Quote[];
-  readonly closest?: Quote | undefined;
-  readonly confidence: number;
-}
+const USAGE = `npm run eval [-- options]
+  (no options)        the development questions (../shared/eval/questions.jsonl), or this repository's sets without it
+  --questions FILE    any question file of that shape ({"q", "expect": [evidence] | null} a line)
+  --with-distractors  ask with the 48 SQuAD dev articles beside the bundled article
+  --chat              the shared chat set by split (validation articles first) and this repository's fresh sets,
+                      with distractors, the calibration table and the precision and coverage curve
+  --squad             SQuAD v1.1 dev paragraph retrieval (each article alone, and all 2,067 paragraphs at once) and
+                      SQuAD v2.0 dev: the confidence as a separator of unanswerable questions
+  --typos             the same questions again with one seeded typo in a word of five letters or more
+  --mode MODE         fused (as served, the default), lexical (words only) or all
+  --quiet             no list of misses`;
 
 const { values: args } = parseArgs({
   options: {
     squad: { type: 'boolean', default: false },
+    chat: { type: 'boolean', default: false },
     typos: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
     seed: { type: 'string', default: '2022' },
@@ -47,75 +48,54 @@ const { values: args } = parseArgs({
   },
 });
 
-/**
- * How answers are made: `lexical` (words only), `semantic` (the nearest span by the sentence model's cosine alone,
- * for comparison), `fused` (the engine with both, as served).
- */
-type Mode = 'lexical' | 'semantic' | 'fused';
+/** `lexical` answers from the words alone (as with EMBEDDINGS=off), `fused` with the sentence model too. */
+type Mode = 'lexical' | 'fused';
+const MODES: readonly Mode[] = ['lexical', 'fused'];
 /** Question vectors kept between evaluation runs (SQuAD has 16,000 distinct questions). */
 let questionStore: VectorCache | undefined;
-const MODES: readonly Mode[] = ['lexical', 'semantic', 'fused'];
+
+interface Result {
+  readonly question: EvalQuestion;
+  readonly answered: boolean;
+  readonly quotes: readonly Quote[];
+  readonly closest?: Quote | undefined;
+  readonly confidence: number;
+  /** Whether the engine's first quote, answered or not, holds the evidence: what the confidence predicts. */
+  readonly firstRight: boolean;
+}
 
 const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
 
-/** Evidence strings are typed with straight quotes; the articles use curly ones. */
-function fold(text: string): string {
-  return text.replace(/[“”„"]/g, '"').replace(/[‘’']/g, "'").replace(/[–—]/g, '-').toLowerCase();
-}
-
-function holdsEvidence(quote: Quote | undefined, expect: readonly string[]): boolean {
-  return quote !== undefined && expect.some((evidence) => fold(quote.text).includes(fold(evidence)));
-}
-
-async function runDev(context: CommandContext, questions: readonly DevQuestion[], mode: Mode, semantic: SemanticSearch | undefined): Promise<DevResult[]> {
-  if (mode === 'semantic') return runDevByCosine(context.library.current.engine, questions, semantic!);
-  await semantic?.prepareQuestions(questions.map((question) => question.q), questionStore);
-  const ask = findCommand('ask')!;
-  const results: DevResult[] = [];
+/** Asks every question with `/ask`, as the console and Discord do, and looks at the engine's first quote too. */
+async function ask(context: CommandContext, questions: readonly EvalQuestion[], semantic: SemanticSearch | undefined): Promise<Result[]> {
+  await semantic?.prepareQuestions(questions.map((question) => expandShorthand(question.q)), questionStore);
+  const command = findCommand('ask')!;
+  const results: Result[] = [];
   for (const question of questions) {
-    const reply = await runCommand(ask, { question: question.q }, context);
+    const reply = await runCommand(command, { question: question.q }, context);
     if (reply.kind !== 'answer') throw new Error(`eval: /ask answered "${reply.kind}" to ${JSON.stringify(question.q)}`);
     const { answer } = reply;
-    results.push({ question, answered: answer.answered, quotes: answer.quotes, closest: answer.closest, confidence: answer.confidence });
-  }
-  return results;
-}
-
-/** The cosine alone as a confidence: the engine's closeness, with no share of coverage. */
-function closeness(cosine: number): number {
-  return confidence(0, cosine, { ...DEFAULT_ANSWER_ENGINE_OPTIONS, similarityShare: 1 });
-}
-
-/** The whole corpus's span vectors: the cosine alone needs them (a corpus too large has none). */
-async function denseVectors(semantic: SemanticSearch, corpus: Corpus): Promise<SpanVectors> {
-  const vectors = await semantic.vectorsFor(corpus);
-  if (!(vectors instanceof SpanVectors)) throw new Error('eval: --mode semantic needs every span embedded; this corpus is too large or the model failed');
-  return vectors;
-}
-
-/** The cosine alone: the first quote is the span nearest the question, its confidence the engine's closeness. */
-async function runDevByCosine(engine: AnswerEngine, questions: readonly DevQuestion[], semantic: SemanticSearch): Promise<DevResult[]> {
-  const vectors = await denseVectors(semantic, engine.corpus);
-  const { answerThreshold } = DEFAULT_ANSWER_ENGINE_OPTIONS;
-  await semantic.prepareQuestions(questions.map((question) => question.q), questionStore);
-  const results: DevResult[] = [];
-  for (const question of questions) {
-    const cosines = vectors.cosines((await semantic.embedQuestion(question.q))!);
-    const order = [...cosines.keys()].sort((a, b) => cosines[b]! - cosines[a]!).slice(0, 3);
-    const quotes = order.map((i) => {
-      const { passageId, span } = vectors.spans[i]!;
-      const view = engine.passage(passageId)!;
-      return { text: view.passage.text.slice(span.start, span.end), citation: { passageId }, coverage: 0, similarity: cosines[i]! } as unknown as Quote;
+    const [first] = await context.library.current.engine.rank(question.q);
+    const view = first && context.library.current.engine.passage(first.passageId);
+    const firstText = view ? view.passage.text.slice(first.span.start, first.span.end) : '';
+    results.push({
+      question,
+      answered: answer.answered,
+      quotes: answer.quotes,
+      closest: answer.closest,
+      confidence: first?.confidence ?? 0,
+      firstRight: question.expect !== null && holdsEvidence(firstText, question.expect),
     });
-    const confidence = closeness(cosines[order[0]!]!);
-    const answered = confidence >= answerThreshold;
-    results.push({ question, answered, quotes: answered ? quotes : [], closest: quotes[0], confidence });
   }
   return results;
 }
 
-interface DevFigures {
+const right = (quote: Quote | undefined, expect: readonly string[] | null): boolean => quote !== undefined && expect !== null && holdsEvidence(quote.text, expect);
+
+interface Figures {
   readonly answerable: number;
+  /** The engine's first quote holds the evidence, whether it answered or abstained: the ranking alone. */
+  readonly ranked1: number;
   readonly top1: number;
   readonly top3: number;
   readonly answered: number;
@@ -123,151 +103,130 @@ interface DevFigures {
   readonly abstained: number;
 }
 
-function score(results: readonly DevResult[]): DevFigures {
+function score(results: readonly Result[]): Figures {
   const answerable = results.filter((r) => r.question.expect !== null);
   const offTopic = results.filter((r) => r.question.expect === null);
   return {
     answerable: answerable.length,
-    top1: answerable.filter((r) => r.answered && holdsEvidence(r.quotes[0], r.question.expect!)).length,
-    top3: answerable.filter((r) => r.answered && r.quotes.slice(0, 3).some((q) => holdsEvidence(q, r.question.expect!))).length,
+    ranked1: answerable.filter((r) => r.firstRight).length,
+    top1: answerable.filter((r) => r.answered && right(r.quotes[0], r.question.expect)).length,
+    top3: answerable.filter((r) => r.answered && r.quotes.slice(0, 3).some((q) => right(q, r.question.expect))).length,
     answered: answerable.filter((r) => r.answered).length,
     offTopic: offTopic.length,
     abstained: offTopic.filter((r) => !r.answered).length,
   };
 }
 
-function printMisses(results: readonly DevResult[]): void {
+function printMisses(results: readonly Result[]): void {
   for (const r of results) {
     const { expect } = r.question;
-    const ok = expect === null ? !r.answered : r.answered && holdsEvidence(r.quotes[0], expect);
+    const ok = expect === null ? !r.answered : r.answered && right(r.quotes[0], expect);
     if (ok) continue;
     console.log(`MISS  ${r.question.q}`);
     const given = r.answered ? r.quotes[0] : r.closest;
-    console.log(`      gave: ${r.answered ? '' : '(abstained) closest: '}${given ? `${given.text} [${given.citation.passageId}, coverage ${given.coverage.toFixed(2)}]` : 'nothing'}`);
+    console.log(`      gave: ${r.answered ? '' : '(abstained) closest: '}${given ? `${given.text} [${given.citation.passageId}, confidence ${r.confidence.toFixed(2)}]` : 'nothing'}`);
     console.log(`      want: ${expect === null ? '(abstain)' : expect.join(' | ')}`);
   }
 }
 
-function printDev(label: string, f: DevFigures): void {
+function printFigures(label: string, f: Figures): void {
   console.log(`${label}`);
   console.log(`  top-1 (first quote holds the evidence)  ${percent(f.top1, f.answerable)}  (${f.top1}/${f.answerable})`);
   console.log(`  top-3                                   ${percent(f.top3, f.answerable)}  (${f.top3}/${f.answerable})`);
+  console.log(`  ranked first, answered or not           ${percent(f.ranked1, f.answerable)}  (${f.ranked1}/${f.answerable})`);
   console.log(`  answers when answerable                 ${percent(f.answered, f.answerable)}  (${f.answered}/${f.answerable})`);
   console.log(`  abstains when off-topic                 ${percent(f.abstained, f.offTopic)}  (${f.abstained}/${f.offTopic})`);
 }
 
-/** SQuAD v1.1: rank the paragraphs of each question's own article. */
-async function runSquadRetrieval(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined): Promise<void> {
-  const engines = await squadEngines(set, mode, semantic);
-  let top1 = 0;
-  let top3 = 0;
-  let reciprocal = 0;
-  for (const [i, question] of set.questions.entries()) {
-    if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => q.question), questionStore);
-    const ranked = await rankSquad(engines[question.article_index]!, question.question, mode, semantic);
-    const rank = ranked.findIndex((passageId) => passageId.endsWith(`#p${question.gold_paragraph_index + 1}`));
-    if (rank === 0) top1++;
-    if (rank >= 0 && rank < 3) top3++;
-    if (rank >= 0) reciprocal += 1 / (rank + 1);
+/** What the confidence predicted against what happened, and what each threshold would answer. */
+function printCalibration(label: string, results: readonly Result[], threshold: number): void {
+  const outcomes: Outcome[] = results.map((r) => ({ confidence: r.confidence, right: r.firstRight }));
+  console.log(`Calibration, ${label} (${outcomes.length} questions): the confidence against the share whose first quote is right`);
+  console.log('  confidence   questions  predicted  observed');
+  for (const bin of calibrationTable(outcomes)) {
+    const mark = bin.count >= 30 && Math.abs(bin.predicted - bin.observed) > 0.1 ? '  (off by more than 10 points)' : '';
+    console.log(`  ${bin.low.toFixed(1)}-${bin.high.toFixed(1)}      ${String(bin.count).padStart(5)}      ${(100 * bin.predicted).toFixed(1).padStart(5)} %   ${(100 * bin.observed).toFixed(1).padStart(5)} %${mark}`);
   }
-  const n = set.questions.length;
-  console.log(`SQuAD v1.1 dev, paragraph within its article (${n} questions)`);
-  console.log(`  top-1 ${percent(top1, n)}   top-3 ${percent(top3, n)}   MRR ${(reciprocal / n).toFixed(3)}`);
-}
-
-/** One engine per article, with its vectors ready unless answering lexically. */
-async function squadEngines(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined): Promise<AnswerEngine[]> {
-  const engines: AnswerEngine[] = [];
-  for (const article of set.articles) {
-    const engine = await AnswerEngine.build(squadCorpus([article]), DEFAULT_ANSWER_ENGINE_OPTIONS, mode === 'lexical' ? undefined : semantic);
-    await engine.vectorsSettled;
-    engines.push(engine);
-  }
-  return engines;
-}
-
-/** The article's passages best first, with the confidence of the first. */
-async function rankSquad(engine: AnswerEngine, question: string, mode: Mode, semantic: SemanticSearch | undefined): Promise<string[]> {
-  if (mode !== 'semantic') return (await engine.rank(question)).map((quote) => quote.passageId);
-  const vectors = await denseVectors(semantic!, engine.corpus);
-  const cosines = vectors.cosines((await semantic!.embedQuestion(question))!);
-  return vectors.nearestPassages(cosines, cosines.length);
-}
-
-/** The chance that an answerable question gets a higher confidence than an unanswerable one (ties count half). */
-function areaUnderCurve(outcomes: readonly { impossible: boolean; confidence: number }[]): number {
-  const sorted = [...outcomes].sort((a, b) => a.confidence - b.confidence);
-  let rankSum = 0;
-  let positives = 0;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j < sorted.length && sorted[j]!.confidence === sorted[i]!.confidence) j++;
-    const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) {
-      if (sorted[k]!.impossible) continue;
-      rankSum += averageRank;
-      positives++;
-    }
-    i = j;
-  }
-  const negatives = sorted.length - positives;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-/** Thresholds shown in the abstention table; the engine's own is marked. */
-const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
-
-/**
- * SQuAD v2.0: does the engine abstain on the unanswerable questions, and only on them? Shown for a range of
- * thresholds beside the development questions' answer and abstention rates, which is how the threshold is chosen.
- */
-async function runSquadAbstention(set: SquadSet, dev: readonly DevResult[], mode: Mode, semantic: SemanticSearch | undefined): Promise<void> {
-  const engines = await squadEngines(set, mode, semantic);
-  const outcomes: { impossible: boolean; confidence: number }[] = [];
-  for (const [i, question] of set.questions.entries()) {
-    if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => q.question), questionStore);
-    const engine = engines[question.article_index]!;
-    let confidence: number;
-    if (mode === 'semantic') {
-      const cosines = (await denseVectors(semantic!, engine.corpus)).cosines((await semantic!.embedQuestion(question.question))!);
-      confidence = closeness(Math.max(...cosines));
-    } else confidence = (await engine.answer(question.question)).confidence;
-    outcomes.push({ impossible: question.is_impossible, confidence });
-  }
-  const impossible = outcomes.filter((o) => o.impossible).length;
-  const answerable = dev.filter((r) => r.question.expect !== null);
-  const offTopic = dev.filter((r) => r.question.expect === null);
-  console.log(`SQuAD v2.0 dev, abstention (${set.questions.length} questions, ${impossible} unanswerable), by threshold`);
-  console.log('  threshold  v2 precision  v2 recall  v2 abstains on answerable  dev answers  dev abstains off-topic');
-  for (const threshold of THRESHOLDS) {
-    const abstained = outcomes.filter((o) => o.confidence < threshold);
-    const right = abstained.filter((o) => o.impossible).length;
-    const mark = threshold === DEFAULT_ANSWER_ENGINE_OPTIONS.answerThreshold ? '*' : ' ';
+  console.log(`Precision and coverage, ${label}: answering when the confidence is at least the threshold`);
+  console.log('  threshold  answers  right of answered  right of all  answers the answerable  abstains on the unanswerable');
+  const answerable = results.map((r) => r.question.expect !== null);
+  for (const point of precisionCoverage(outcomes, answerable, threshold)) {
     console.log(
-      `  ${mark}${threshold.toFixed(1)}       ${percent(right, abstained.length).padEnd(12)}  ${percent(right, impossible).padEnd(9)}  ${percent(abstained.length - right, outcomes.length - impossible).padEnd(25)}  ${percent(answerable.filter((r) => r.confidence >= threshold).length, answerable.length).padEnd(11)}  ${percent(offTopic.filter((r) => r.confidence < threshold).length, offTopic.length)}`,
+      `  ${point.marked ? '*' : ' '}${point.threshold.toFixed(3)}     ${percent(point.answered, outcomes.length).padStart(7)}  ${percent(point.right, point.answered).padStart(17)}  ${percent(point.right, outcomes.length).padStart(12)}  ${percent(point.answeredAnswerable, point.answerable).padStart(22)}  ${percent(point.abstainedUnanswerable, point.unanswerable).padStart(28)}`,
     );
   }
-  console.log('  (* the engine\'s threshold)');
-  console.log(`  AUC of the confidence, answerable against unanswerable: ${areaUnderCurve(outcomes).toFixed(3)}`);
+  console.log("  (* the model's threshold)");
 }
 
-/**
- * A copy of the corpus folder with every SQuAD v1.1 dev article added as a document, as a moderator would add
- * unrelated articles: answers must stay right when the corpus grows.
- */
-async function withDistractors(corpusDir: string, squadFolder: string): Promise<string> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'incident-desk-distractors-'));
-  await cp(corpusDir, directory, { recursive: true });
-  const { articles } = await readSquad(squadFolder);
-  for (const article of articles) {
-    const id = `wiki-${squadDocumentId(article.article)}`.slice(0, 60).replace(/-$/, '');
-    const body = article.paragraphs.map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' ')).join('\n\n');
-    await writeFile(path.join(directory, 'documents', `${id}.txt`), `---\nid: ${id}\ntitle: ${article.article.replace(/_/g, ' ')}\nsource: Wikipedia\n---\n${body}\n`);
+/** SQuAD v1.1: rank the paragraphs of each question's own article, and of all articles at once. */
+async function runSquadRetrieval(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined, validation: (title: string) => boolean): Promise<void> {
+  const perArticle: AnswerEngine[] = [];
+  for (const article of set.articles) perArticle.push(await engineFor(squadCorpus([article]), mode, semantic));
+  const whole = await engineFor(squadCorpus(set.articles), mode, semantic);
+  for (const [label, engineOf] of [
+    ['each question against its own article', (i: number) => perArticle[i]!],
+    [`all ${whole.passageCount} paragraphs at once`, () => whole],
+  ] as const) {
+    const ranks: { rank: number; validation: boolean }[] = [];
+    for (const [i, question] of set.questions.entries()) {
+      if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => expandShorthand(q.question)), questionStore);
+      const article = set.articles[question.article_index]!;
+      const gold = `${squadDocumentId(article.article)}#p${question.gold_paragraph_index + 1}`;
+      const ranked = await engineOf(question.article_index).rank(question.question);
+      ranks.push({ rank: ranked.findIndex((quote) => quote.passageId === gold), validation: validation(article.article) });
+    }
+    console.log(`SQuAD v1.1 dev, paragraph retrieval, ${label}`);
+    for (const [which, subset] of [
+      ['all 48 articles', ranks],
+      ['validation articles', ranks.filter((r) => r.validation)],
+    ] as const) {
+      const n = subset.length;
+      const top1 = subset.filter((r) => r.rank === 0).length;
+      const top3 = subset.filter((r) => r.rank >= 0 && r.rank < 3).length;
+      const mrr = subset.reduce((sum, r) => sum + (r.rank >= 0 ? 1 / (r.rank + 1) : 0), 0) / n;
+      console.log(`  ${which.padEnd(20)} (${n} questions): top-1 ${percent(top1, n)}   top-3 ${percent(top3, n)}   MRR ${mrr.toFixed(3)}`);
+    }
   }
-  return directory;
+}
+
+/** SQuAD v2.0: how well the confidence separates the unanswerable questions from the answerable ones. */
+async function runSquadAbstention(set: SquadSet, mode: Mode, semantic: SemanticSearch | undefined, validation: (title: string) => boolean): Promise<void> {
+  const engines: AnswerEngine[] = [];
+  for (const article of set.articles) engines.push(await engineFor(squadCorpus([article]), mode, semantic));
+  const outcomes: { impossible: boolean; confidence: number; validation: boolean }[] = [];
+  for (const [i, question] of set.questions.entries()) {
+    if (i % 500 === 0) await semantic?.prepareQuestions(set.questions.slice(i, i + 500).map((q) => expandShorthand(q.question)), questionStore);
+    const [first] = await engines[question.article_index]!.rank(question.question);
+    outcomes.push({ impossible: question.is_impossible, confidence: first?.confidence ?? 0, validation: validation(set.articles[question.article_index]!.article) });
+  }
+  console.log(`SQuAD v2.0 dev, each question against its own article: the confidence as a separator (AUC, answerable above unanswerable)`);
+  for (const [which, subset] of [
+    ['all 35 articles', outcomes],
+    ['validation articles', outcomes.filter((o) => o.validation)],
+  ] as const) {
+    console.log(`  ${which.padEnd(20)} (${subset.length} questions, ${subset.filter((o) => o.impossible).length} unanswerable): AUC ${areaUnderCurve(subset.map((o) => ({ positive: !o.impossible, score: o.confidence }))).toFixed(3)}`);
+  }
+}
+
+async function engineFor(corpus: Parameters<typeof AnswerEngine.build>[0], mode: Mode, semantic: SemanticSearch | undefined): Promise<AnswerEngine> {
+  const engine = await AnswerEngine.build(corpus, DEFAULT_ANSWER_ENGINE_OPTIONS, mode === 'lexical' ? undefined : semantic);
+  await engine.vectorsSettled;
+  return engine;
+}
+
+/** A library serving `directory`, its vectors ready unless answering lexically. */
+async function libraryFor(directory: string, mode: Mode, semantic: SemanticSearch | undefined): Promise<Library> {
+  const library = await Library.load(directory, { ...DEFAULT_LIBRARY_OPTIONS, semantic: mode === 'lexical' ? undefined : semantic });
+  await library.current.engine.vectorsSettled;
+  if (mode === 'fused' && semantic?.state !== 'ready') throw new Error(`eval: the sentence model is not serving (${semantic?.problem ?? semantic?.state ?? 'off'})`);
+  return library;
 }
 
 async function main(): Promise<void> {
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   const config = parseConfig(process.env);
   const modes = args.mode === 'all' ? MODES : [args.mode as Mode];
   if (!modes.every((mode) => MODES.includes(mode))) {
@@ -276,10 +235,16 @@ async function main(): Promise<void> {
     return;
   }
   const data = findEvalData(args.data);
-  const squadNeeded = [...new Set([...(args.squad ? [data.squadV1, data.squadV2] : []), ...(args['with-distractors'] ? [data.squadV1] : [])])];
-  if (squadNeeded.includes(undefined)) {
-    const asked = [args.squad && '--squad', args['with-distractors'] && '--with-distractors'].filter(Boolean).join(' and ');
-    console.error(describeMissing('eval', data, [args.squad ? 'squad-v1.1-dev and squad-v2.0-dev' : 'squad-v1.1-dev'], `${asked} cannot run, so nothing was evaluated`));
+  const chatFile = path.join(args.data, 'wiki-chat', 'questions.jsonl');
+  const needed = [
+    ...(args.squad ? [['squad-v1.1-dev and squad-v2.0-dev', data.squadV1 && data.squadV2] as const] : []),
+    ...(args['with-distractors'] || args.chat ? [['squad-v1.1-dev', data.squadV1] as const] : []),
+    ...(args.chat ? [['wiki-chat/questions.jsonl', existsSync(chatFile) ? chatFile : undefined] as const] : []),
+  ];
+  const missing = needed.filter(([, found]) => !found).map(([name]) => name);
+  if (missing.length > 0) {
+    const asked = [args.squad && '--squad', args['with-distractors'] && '--with-distractors', args.chat && '--chat'].filter(Boolean).join(' and ');
+    console.error(describeMissing('eval', data, [[...new Set(missing)].join(' and ')], `${asked} cannot run, so nothing was evaluated`));
     process.exitCode = 1;
     return;
   }
@@ -294,51 +259,72 @@ async function main(): Promise<void> {
     console.error(describeMissing('eval', data, ['questions.jsonl'], `evaluating the question sets in this repository instead (${IN_REPO_QUESTION_SETS.map((file) => path.relative(process.cwd(), file)).join(', ')})`));
   }
   const questionSets = await Promise.all(questionFiles.map(async (file) => ({ file, questions: await readQuestions(file) })));
-  const corpusDir = args['with-distractors'] ? await withDistractors(config.CORPUS_DIR, path.join(args.data, 'squad-v1.1-dev')) : config.CORPUS_DIR;
-  const semantic = modes.some((mode) => mode !== 'lexical')
-    ? SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) })
-    : undefined;
+  const distracted = args['with-distractors'] || args.chat ? await withDistractors(config.CORPUS_DIR, path.join(args.data, 'squad-v1.1-dev')) : undefined;
+  const semantic = modes.includes('fused') ? SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) }) : undefined;
   questionStore = await semantic?.questionStore();
   try {
     for (const mode of modes) {
-      for (const { file, questions } of questionSets) await evaluate(mode, corpusDir, file, questions, mode === 'lexical' ? undefined : semantic);
+      console.log(`\n== mode ${mode} ==`);
+      const corpusDir = args['with-distractors'] ? distracted! : config.CORPUS_DIR;
+      const library = await libraryFor(corpusDir, mode, semantic);
+      const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
+      const corpusLabel = `${library.current.engine.corpus.documents.length} documents`;
+      for (const { file, questions } of questionSets) {
+        const results = await ask(context, questions, semantic);
+        if (!args.quiet) printMisses(results);
+        printFigures(`Questions from ${file} (${questions.length}, ${corpusLabel})`, score(results));
+        if (args.typos) {
+          const random = seededRandom(Number(args.seed));
+          const typoResults = await ask(context, questions.map((q) => ({ ...q, q: addTypo(q.q, random) })), semantic);
+          if (!args.quiet) printMisses(typoResults);
+          const typo = score(typoResults);
+          printFigures(`With one typo per question (seed ${args.seed})`, typo);
+          console.log(`  top-1 drop: ${((100 * (score(results).top1 - typo.top1)) / typo.answerable).toFixed(1)} points`);
+        }
+      }
+      if (args.chat) await runChat(mode, distracted!, config.CORPUS_DIR, semantic, chatFile);
+      if (args.squad) {
+        const chatArticles = new Set((await readQuestions(chatFile).catch(() => [])).map((q) => q.article!));
+        const validation = (title: string): boolean => articleSplit(title, chatArticles) === 'validation';
+        await runSquadRetrieval(await readSquad(data.squadV1!), mode, semantic, validation);
+        await runSquadAbstention(await readSquad(data.squadV2!), mode, semantic, validation);
+      }
     }
   } finally {
     await semantic?.close();
-    if (corpusDir !== config.CORPUS_DIR) await rm(corpusDir, { recursive: true, force: true });
+    if (distracted) await rm(distracted, { recursive: true, force: true });
   }
 }
 
-async function readQuestions(file: string): Promise<DevQuestion[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DevQuestion);
-}
-
-async function evaluate(mode: Mode, corpusDir: string, questionFile: string, questions: readonly DevQuestion[], semantic: SemanticSearch | undefined): Promise<void> {
-  const library = await Library.load(corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic });
-  await library.current.engine.vectorsSettled;
-  if (semantic && semantic.state !== 'ready') throw new Error(`eval: the sentence model is not serving (${semantic.problem ?? semantic.state})`);
+/**
+ * The shared chat set, split by article as training split it (its training half is in-sample), and the fresh sets
+ * written for this evaluation, with the calibration of the confidence on the validation questions.
+ */
+async function runChat(mode: Mode, distracted: string, bundledDir: string, semantic: SemanticSearch | undefined, chatFile: string): Promise<void> {
+  const chat = await readQuestions(chatFile);
+  const chatArticles = new Set(chat.map((q) => q.article!));
+  const library = await libraryFor(distracted, mode, semantic);
   const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
-  console.log(`\n== mode ${mode}${args['with-distractors'] ? ', with the 48 SQuAD articles as distractor documents' : ''} ==`);
-  const results = await runDev(context, questions, mode, semantic);
-  if (!args.quiet) printMisses(results);
-  const dev = score(results);
-  printDev(`Questions from ${questionFile} (${questions.length}, ${library.current.engine.corpus.documents.length} documents)`, dev);
-
-  if (args.typos) {
-    const random = seededRandom(Number(args.seed));
-    const typoResults = await runDev(context, questions.map((q) => ({ ...q, q: addTypo(q.q, random) })), mode, semantic);
-    if (!args.quiet) printMisses(typoResults);
-    const typo = score(typoResults);
-    printDev(`With one typo per question (seed ${args.seed})`, typo);
-    console.log(`  top-1 drop: ${(((dev.top1 - typo.top1) / dev.answerable) * 100).toFixed(1)} points`);
+  const threshold = library.current.engine.threshold;
+  const validation: Result[] = [];
+  for (const split of ['validation', 'train'] as const) {
+    const results = await ask(context, chat.filter((q) => articleSplit(q.article!, chatArticles) === split), semantic);
+    if (!args.quiet && split === 'validation') printMisses(results);
+    printFigures(`The shared chat set, ${split} articles${split === 'train' ? ' (in-sample: trained on)' : ''} (${results.length} questions, with the 48 SQuAD articles)`, score(results));
+    if (split === 'validation') validation.push(...results);
   }
-  if (args.squad) {
-    await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')), mode, semantic);
-    await runSquadAbstention(await readSquad(path.join(args.data, 'squad-v2.0-dev')), results, mode, semantic);
-  }
+  const fresh = path.join(import.meta.dirname, 'fresh-wiki-chat-questions.jsonl');
+  const freshWiki = await ask(context, await readQuestions(fresh), semantic);
+  printFigures(`Fresh chat questions on the 8 kept-back articles, ${path.relative(process.cwd(), fresh)} (${freshWiki.length}, with the 48 SQuAD articles)`, score(freshWiki));
+  const siegeFile = path.join(import.meta.dirname, 'fresh-siege-questions.jsonl');
+  const siege = await readQuestions(siegeFile);
+  const siegeDistracted = await ask(context, siege, semantic);
+  printFigures(`Fresh siege questions, ${path.relative(process.cwd(), siegeFile)} (${siege.length}, with the 48 SQuAD articles)`, score(siegeDistracted));
+  const bundled = await libraryFor(bundledDir, mode, semantic);
+  const siegeBundled = await ask({ library: bundled, invoker: { id: 'eval', isModerator: false } }, siege, semantic);
+  printFigures(`Fresh siege questions (${siege.length}, bundled corpus)`, score(siegeBundled));
+  printCalibration('the chat set\'s validation articles', validation, threshold);
+  printCalibration('every question no model was trained on (chat validation, fresh sets)', [...validation, ...freshWiki, ...siegeDistracted, ...siegeBundled], threshold);
 }
 
 await main();

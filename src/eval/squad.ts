@@ -16,6 +16,8 @@ export interface SquadQuestion {
   readonly article_index: number;
   readonly question: string;
   readonly gold_paragraph_index: number;
+  /** The crowd's answers, each verbatim in the gold paragraph (none for an unanswerable question). */
+  readonly answers: readonly string[];
   readonly is_impossible: boolean;
 }
 
@@ -26,8 +28,13 @@ export interface SquadSet {
 
 /** Reads one SQuAD folder converted per article (`squad-v1.1-dev` or `squad-v2.0-dev`). */
 export async function readSquad(folder: string): Promise<SquadSet> {
-  const articles = JSON.parse(await readFile(path.join(folder, 'articles.json'), 'utf8')) as SquadArticle[];
-  const questions = (await readFile(path.join(folder, 'questions.jsonl'), 'utf8'))
+  return parseSquad(await readFile(path.join(folder, 'articles.json'), 'utf8'), await readFile(path.join(folder, 'questions.jsonl'), 'utf8'));
+}
+
+/** One SQuAD folder's two files, read already. */
+export function parseSquad(articlesJson: string, questionsJsonl: string): SquadSet {
+  const articles = JSON.parse(articlesJson) as SquadArticle[];
+  const questions = questionsJsonl
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as SquadQuestion);

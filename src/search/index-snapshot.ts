@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fileRecordOf, rememberFile, type FileRecord } from '../corpus/load-corpus.js';
 import { passageId } from '../corpus/passages.js';
 import { writeAtomically } from '../files/write-atomically.js';
 import type { Corpus, CorpusDocument, DocumentMeta, Passage } from '../corpus/types.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type CapturedSearch, type CapturedTerm, type PassageIndexOptions } from './passage-index.js';
+import { projectRoot } from '../project/root.js';
 
 /**
  * File layout: MAGIC, a u32 (little-endian) header length, the JSON header, the chunks (each a JSON array, their
@@ -83,20 +83,12 @@ export function indexCodeVersion(): Promise<string> {
   })());
 }
 
-/**
- * The project's `src/`, or `dist/src/` when the project has no `src/`. The project is the nearest folder above
- * this file holding a package.json: this file may be `src/search/index-snapshot.ts`, tsc's
- * `dist/src/search/index-snapshot.js`, or inside a bundle such as `dist/bundle/src/console/main.js`.
- */
+/** The project's `src/`, or `dist/src/` when the project has no `src/` (see {@link projectRoot}). */
 async function hashedTree(): Promise<string> {
-  const here = path.dirname(fileURLToPath(import.meta.url));
   const isFolder = (folder: string): Promise<boolean> => stat(folder).then((info) => info.isDirectory(), () => false);
-  for (let folder = here; ; folder = path.dirname(folder)) {
-    if (await stat(path.join(folder, 'package.json')).then(() => true, () => false)) {
-      for (const tree of [path.join(folder, 'src'), path.join(folder, 'dist', 'src')]) if (await isFolder(path.join(tree, 'search'))) return tree;
-    }
-    if (path.dirname(folder) === folder) return path.join(here, '..');
-  }
+  const root = projectRoot();
+  for (const tree of [path.join(root, 'src'), path.join(root, 'dist', 'src')]) if (await isFolder(path.join(tree, 'search'))) return tree;
+  throw new Error(`index snapshot: no src/search under ${root}`);
 }
 
 /** The snapshot file of a corpus folder: one per folder, so two corpora sharing a cache do not replace each other's. */

@@ -1,18 +1,28 @@
 import type { CorpusDocument, SentenceSpan } from '../corpus/types.js';
 import { isStopStem, isStopWord, tokenize, type Token } from '../search/analyzer.js';
 import { englishRarity, isEnglishWord } from '../search/english-rarity.js';
-import type { PassageHit, PassageIndex } from '../search/passage-index.js';
+import type { IndexedPassage, PassageIndex } from '../search/passage-index.js';
 import { knownStemPositions, positionsOfStems, stemPositions } from '../search/stem-positions.js';
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
-import { passageScore, type PassageSignals, type ScoreWeights } from './combine.js';
 import type { Highlight } from './types.js';
 
-/** Weights and limits of the ranking, in one place (the score's weights are combined in `combine.ts`). */
-export interface RankingOptions extends ScoreWeights {
-  /** How many of MiniSearch's best passages are re-ranked sentence by sentence. */
+/**
+ * How candidate quotes are found and measured. These say what the signals mean (what counts as a match, how
+ * deep retrieval goes); how the signals are weighed against each other is learned (`combine.ts`, `npm run train`).
+ */
+export interface CandidateOptions {
+  /** How many of MiniSearch's best passages are measured sentence by sentence. */
   readonly candidates: number;
+  /** How many passages of the spans nearest the question in meaning join MiniSearch's. */
+  readonly semanticCandidates: number;
+  /**
+   * The passages whose quotes are offered to the model: this many whose best span covers most of the question, and
+   * as many (with the sentence model) whose best span is nearest in meaning. Every quotable span of each is a
+   * candidate.
+   */
+  readonly keptPassages: number;
   /** Words of at least this many letters may match misspelt, with one slip per this many letters (two at most). */
   readonly fuzzyMinLength: number;
   readonly lettersPerEdit: number;
@@ -28,80 +38,106 @@ export interface RankingOptions extends ScoreWeights {
   readonly fuzzyCredit: number;
   readonly aliasCredit: number;
   readonly partialCredit: number;
-  /**
-   * Credit for a concept found only in the passages a passage refers back to ("The group…"), or in its
-   * document's title: what a passage is about need not be repeated in it.
-   */
-  readonly contextCredit: number;
-  /** A two-sentence quote must cover this much more than one sentence to be chosen over it. */
-  readonly twoSentencePenalty: number;
-  /** How the passage score combines the best quote and MiniSearch's BM25. */
-  readonly quoteWeight: number;
-  readonly bm25Weight: number;
-  /**
-   * News tells the heart of a story first: a passage at the start of its document scores this much more, the last
-   * of n passages 1/n of it, so that "What happened in Bannu?" gets the lead rather than a later detail.
-   */
-  readonly leadWeight: number;
-  /** A photo caption's score is multiplied by this. */
-  readonly captionFactor: number;
   /** A concept's weight: this much of its rarity in everyday English plus this much of its corpus IDF. */
   readonly rarityWeight: number;
   readonly idfWeight: number;
   /**
    * Two of the question's concepts that stand next to each other in it and in the quote ("oil crisis") add this
-   * share of the lighter one's weight.
+   * share of the lighter one's weight to the phrase signal.
    */
   readonly phraseWeight: number;
-  /**
-   * Coverage is multiplied by this when the span lacks what the question asks about ("children" in "how many
-   * children"), or its count, or when the corpus never mentions the subject of a "what is the X" question.
-   */
-  readonly focusMissingFactor: number;
   /** For "how many X", how many words before X the number may stand. */
   readonly countReach: number;
   /** Weight of the answer the question's form asks for ("how many": a number) when it names no word for it. */
   readonly cueWeight: number;
-  /**
-   * A passage whose quote lacks the number or time the question asks for ("how many", "when") has its score
-   * multiplied by this: it may share the question's words, but it cannot say what was asked.
-   */
-  readonly cueMissingFactor: number;
-  /** How many passages of the spans nearest the question in meaning join MiniSearch's candidates. */
-  readonly semanticCandidates: number;
-  /**
-   * Weight of the quote's cosine with the question in the passage's score, times the share of the question that
-   * the best-covering passage leaves uncovered.
-   */
-  readonly semanticWeight: number;
 }
 
-/** The ranking used unless told otherwise; each figure is measured by `npm run eval` (see README). */
-export const DEFAULT_RANKING_OPTIONS: RankingOptions = {
+/** The candidate search used unless told otherwise. */
+export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
   candidates: 30,
+  semanticCandidates: 10,
+  keptPassages: 8,
   fuzzyMinLength: 5,
   lettersPerEdit: 4,
   respellMinLength: 4,
   fuzzyCredit: 0.7,
   aliasCredit: 0.9,
   partialCredit: 0.5,
-  contextCredit: 0.6,
-  twoSentencePenalty: 0.85,
-  quoteWeight: 1,
-  bm25Weight: 0.2,
-  captionFactor: 0.9,
-  leadWeight: 0.05,
   rarityWeight: 1,
   idfWeight: 0.5,
   cueWeight: 5,
-  cueMissingFactor: 0.9,
   countReach: 4,
-  focusMissingFactor: 0.6,
   phraseWeight: 0.5,
-  semanticCandidates: 10,
-  semanticWeight: 2,
 };
 
+/**
+ * What is measured of one candidate quote and its passage. Shares are of the question's weighted concepts (and the
+ * answer its form asks for), from 0 to 1.
+ */
+export interface CandidateSignals {
+  /** The share the span covers with its own words and with what its passage refers back to or its document's title. */
+  readonly share: number;
+  /** The share the span's own words cover, and the share its exact (not misspelt, not alias, not partial) words do. */
+  readonly ownShare: number;
+  readonly exactShare: number;
+  /** The share earned by concepts standing together in the question's order (see `phraseWeight`). */
+  readonly phrase: number;
+  /** The heaviest concept neither the span nor its context holds. */
+  readonly heaviestMissing: number;
+  /** Whether the span holds the kind of answer the question's form asks for (a number for "how many"…). */
+  readonly answersCue: boolean;
+  /** The span lacks what the question names as its focus ("children" in "how many children"), or its count. */
+  readonly focusMissing: boolean;
+  /** The question's "what is the X" subject is nowhere in the corpus. */
+  readonly subjectAbsent: boolean;
+  readonly twoSentences: boolean;
+  /** Tokens in the span. */
+  readonly words: number;
+  /** The span's cosine with the question; 0 without the sentence model. */
+  readonly similarity: number;
+  /**
+   * The shares of the sentences just before and just after the span (0 at the passage's edges): an answer often
+   * follows the sentence that repeats the question's words ("The limit was set in 1974. It was repealed in 1995.").
+   */
+  readonly previousShare: number;
+  readonly nextShare: number;
+  /** Where the span starts in its passage: 0 for the first sentence, 1 for the last. */
+  readonly sentencePosition: number;
+  /** The whole passage's share, and its best span's cosine. */
+  readonly passageShare: number;
+  readonly passageSimilarity: number;
+  /** MiniSearch's BM25 for the passage, as a share of the best candidate's; 0 for a passage found by meaning. */
+  readonly bm25: number;
+  /** 1 for the first passage of its document, down to 1/n for the last of n. */
+  readonly lead: number;
+  readonly caption: boolean;
+}
+
+/** A candidate quote: whole sentences of one passage, with what was measured of it. */
+export interface Candidate extends CandidateSignals {
+  readonly passageId: string;
+  readonly documentId: string;
+  readonly span: SentenceSpan;
+  readonly highlights: readonly Highlight[];
+  /** Kept for covering the question (`byWords`) or for its meaning (`byMeaning`); lexical answers have only the first. */
+  readonly byWords: boolean;
+  readonly byMeaning: boolean;
+}
+
+/** What is measured of the question itself against the corpus, shared by its candidates. */
+export interface QuestionSignals {
+  /** How many concepts the question asks about. */
+  readonly concepts: number;
+  /** The share of the question's weight in concepts the corpus never mentions in any of their forms. */
+  readonly absentShare: number;
+  readonly cue: CueKind | undefined;
+}
+
+/** A question's candidate quotes, in the order their passages were kept (by words first, then by meaning). */
+export interface CandidateSet {
+  readonly question: QuestionSignals;
+  readonly candidates: readonly Candidate[];
+}
 
 /** A concept made concrete against the corpus: which stems express it, and how much it weighs. */
 interface ResolvedConcept {
@@ -110,18 +146,6 @@ interface ResolvedConcept {
   readonly inCorpus: boolean;
   /** Each form is a sequence of positions; each position accepts some stems, each with a credit. */
   readonly forms: readonly (readonly ReadonlyMap<string, number>[])[];
-}
-
-/** A candidate quote: whole sentences of one passage. */
-export interface RankedQuote {
-  readonly passageId: string;
-  readonly span: SentenceSpan;
-  readonly highlights: readonly Highlight[];
-  /** Share of the question's weighted concepts the quote covers, from 0 to 1. */
-  readonly coverage: number;
-  /** Cosine of the quote with the question in the sentence model's space; 0 when answering lexically. */
-  readonly similarity: number;
-  readonly score: number;
 }
 
 interface Occurrence {
@@ -136,16 +160,22 @@ interface Occurrence {
   readonly part?: ReadonlyMap<string, number> | undefined;
 }
 
-/** Ranks passages for a question and chooses, in each, the sentence(s) that answer it best. */
-export function rankQuotes(
+/**
+ * Finds the quotes that may answer a question: MiniSearch's best passages by BM25 and, with the sentence model,
+ * those of the spans nearest the question in meaning; of these, the passages that cover most of the question and
+ * (with the model) those nearest in meaning are kept, and every quotable span of each is measured.
+ */
+export function findCandidates(
   question: AnalysedQuestion,
   index: PassageIndex,
-  options: RankingOptions = DEFAULT_RANKING_OPTIONS,
+  options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS,
   semantic?: SpanSimilarity,
-): RankedQuote[] {
+): CandidateSet {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
-  if (concepts.length === 0 && !semantic) return [];
   const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
+  const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
+  const absentWeight = concepts.reduce((sum, concept) => sum + (concept.inCorpus ? 0 : concept.weight), 0);
+  const signals: QuestionSignals = { concepts: concepts.length, absentShare: totalWeight > 0 ? absentWeight / totalWeight : 0, cue: question.cue?.kind };
   // The stems any concept's forms accept: in a passage whose stem positions are not kept, only these are looked for.
   const asked = new Set(concepts.flatMap(({ forms }) => forms.flatMap((form) => form.flatMap((position) => [...position.keys()]))));
   const resolved: ResolvedQuestion = {
@@ -153,25 +183,36 @@ export function rankQuotes(
     concepts,
     cueWeight,
     phrases: concepts.slice(1).map((concept, i) => options.phraseWeight * Math.min(concept.weight, concepts[i]!.weight)),
-    totalWeight: concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight,
+    totalWeight,
     // "How many X" wants a count of X; "what number" or "how many years" wants any number.
     countsFocus: question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined,
+    subjectAbsent: question.subject !== undefined && !concepts[question.subject]!.inCorpus,
     positionsIn: (tokens) => knownStemPositions(tokens) ?? positionsOfStems(tokens, asked),
     semantic,
   };
   const hits = concepts.length > 0 ? index.find(searchWeights(concepts), options.candidates) : [];
   const bestBm25 = hits[0]?.score ?? 1;
+  const byWords = hits.map((hit) => measurePassage(hit.entry, hit.score / bestBm25, resolved, index, options));
   // Passages near the question in meaning may share no word with it ("how many were freed" for "released").
-  if (semantic) {
-    const found = new Set(hits.map((hit) => hit.entry.passage.id));
-    for (const id of semantic.nearestPassages(options.semanticCandidates)) {
-      const entry = index.get(id);
-      if (entry && !found.has(id)) hits.push({ entry, score: 0 });
-    }
+  const found = new Set(hits.map((hit) => hit.entry.passage.id));
+  const byMeaning = semantic
+    ? semantic
+        .nearestPassages(options.semanticCandidates)
+        .flatMap((id) => {
+          const entry = index.get(id);
+          return entry && !found.has(id) ? [entry] : [];
+        })
+        .map((entry) => measurePassage(entry, 0, resolved, index, options))
+    : [];
+  // Ties in coverage go to MiniSearch's order, which `hits` is in: the sort is stable.
+  const keptByWords = [...byWords].sort((a, b) => b.bestShare - a.bestShare).slice(0, options.keptPassages);
+  const keptByMeaning = semantic ? [...byWords, ...byMeaning].sort((a, b) => b.bestSimilarity - a.bestSimilarity).slice(0, options.keptPassages) : [];
+  const candidates: Candidate[] = [];
+  for (const measured of new Set([...keptByWords, ...keptByMeaning])) {
+    const flags = { byWords: keptByWords.includes(measured), byMeaning: keptByMeaning.includes(measured) };
+    for (const candidate of measured.candidates) candidates.push({ ...candidate, ...flags });
   }
-  const quoted = hits.map((hit) => quotePassage(hit, bestBm25, resolved, index, options)).filter((quote) => quote !== undefined);
-  const uncovered = 1 - Math.min(1, Math.max(0, ...quoted.map(({ quote }) => quote.coverage)));
-  return quoted.map(({ quote, signals }) => ({ ...quote, score: passageScore(signals, uncovered, options) })).sort((a, b) => b.score - a.score);
+  return { question: signals, candidates };
 }
 
 /** A question made concrete against the corpus, shared by every candidate passage. */
@@ -183,62 +224,80 @@ interface ResolvedQuestion {
   readonly phrases: readonly number[];
   readonly totalWeight: number;
   readonly countsFocus: boolean;
+  readonly subjectAbsent: boolean;
   /** Where the asked stems stand in some tokens. */
   readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
   readonly semantic: SpanSimilarity | undefined;
 }
 
-/** The best quote of one candidate passage, and the signals its score is made of; undefined for a passage without sentences. */
-function quotePassage(
-  hit: PassageHit,
-  bestBm25: number,
-  resolved: ResolvedQuestion,
-  index: PassageIndex,
-  options: RankingOptions,
-): { quote: Omit<RankedQuote, 'score'>; signals: PassageSignals } | undefined {
-  const { concepts, positionsIn } = resolved;
-  const { passage } = hit.entry;
-  const tokens = index.tokensOf(hit.entry);
+/** Every quotable span of one passage, measured; with its best share and cosine, by which passages are kept. */
+interface MeasuredPassage {
+  readonly candidates: readonly Omit<Candidate, 'byWords' | 'byMeaning'>[];
+  readonly bestShare: number;
+  readonly bestSimilarity: number;
+}
+
+function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQuestion, index: PassageIndex, options: CandidateOptions): MeasuredPassage {
+  const { concepts, positionsIn, semantic } = resolved;
+  const { passage, document } = entry;
+  const tokens = index.tokensOf(entry);
   const occurrences = findOccurrences(concepts, tokens.text, positionsIn(tokens.text), options);
-  // What the passage refers back to, and its document's title, count for every span of it, at a discount, and
-  // are never highlighted.
-  const title = titleTokens(hit.entry.document);
+  // What the passage refers back to, and its document's title, count for every span of it and are never
+  // highlighted: what a passage is about need not be repeated in it.
+  const title = titleTokens(document);
   const referred = [
     ...findOccurrences(concepts, tokens.context, positionsIn(tokens.context), options),
     ...findOccurrences(concepts, title, stemPositions(title), options),
-  ].map((o) => ({ ...o, credit: o.credit * options.contextCredit }));
+  ];
   const spans = new SpanMeasure(resolved, passage.text, tokens.text, occurrences, referred, options);
-  const { semantic } = resolved;
-  const similarityOf = (span: SentenceSpan): number => {
-    return semantic?.similarity(passage.id, span) ?? 0;
-  };
-  const best = bestSpan(passage.sentences, occurrences, spans, similarityOf, options);
-  if (!best) return undefined;
-  const { cue } = resolved.question;
-  const signals: PassageSignals = {
-    quote: best.value,
-    bm25: hit.score / bestBm25,
-    lead: 1 - (passage.position - 1) / Math.max(hit.entry.document.passages.length, 1),
-    caption: passage.kind === 'caption',
-    cueMissing: cue !== undefined && RANKED_CUES.has(cue.kind) && !best.answersCue,
-    similarity: best.similarity,
-  };
-  const { span } = best;
-  const highlights = occurrences
-    .filter((o) => o.start >= span.start && o.end <= span.end)
-    .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
-  return { quote: { passageId: passage.id, span, highlights: mergeHighlights(highlights), coverage: best.coverage, similarity: best.similarity }, signals };
+  const windows = spanWindows(passage.sentences, occurrences);
+  const sentenceShares = passage.sentences.map((sentence) => spans.measure(sentence.start, sentence.end).share);
+  const shareAround = (index: number): number => sentenceShares[index] ?? 0;
+  const similarities = windows.map((span) => semantic?.similarity(passage.id, span) ?? 0);
+  const opening = passage.sentences[0];
+  const passageShare = opening ? spans.measure(opening.start, passage.sentences.at(-1)!.end).share : 0;
+  const passageSimilarity = Math.max(0, ...similarities);
+  const lead = 1 - (passage.position - 1) / Math.max(document.passages.length, 1);
+  const candidates = windows.map((span, i) => {
+    const highlights = occurrences
+      .filter((o) => o.start >= span.start && o.end <= span.end)
+      .map((o) => ({ start: o.start - span.start, end: o.end - span.start }));
+    const first = passage.sentences.findIndex((sentence) => sentence.start === span.start);
+    const last = passage.sentences.findIndex((sentence) => sentence.end === span.end);
+    return {
+      passageId: passage.id,
+      documentId: document.meta.id,
+      span,
+      highlights: mergeHighlights(highlights),
+      ...spans.measure(span.start, span.end),
+      previousShare: shareAround(first - 1),
+      nextShare: shareAround(last + 1),
+      sentencePosition: passage.sentences.length > 1 ? first / (passage.sentences.length - 1) : 0,
+      subjectAbsent: resolved.subjectAbsent,
+      twoSentences: !passage.sentences.includes(span),
+      words: tokens.text.reduce((count, token) => count + (token.start >= span.start && token.end <= span.end ? 1 : 0), 0),
+      similarity: similarities[i]!,
+      passageShare,
+      passageSimilarity,
+      bm25,
+      lead,
+      caption: passage.kind === 'caption',
+    };
+  });
+  return { candidates, bestShare: Math.max(0, ...candidates.map((c) => c.share)), bestSimilarity: passageSimilarity };
 }
 
-/** What `SpanMeasure.measure` finds in a span. */
-interface SpanFigures {
-  /** The share of the question the span answers, after the focus penalty: it becomes the confidence. */
-  readonly coverage: number;
-  /** Its value for ranking: the share before the focus penalty, plus the phrase bonus. */
-  readonly value: number;
-  /** Whether it holds the kind of answer the question asks for (see `SpanMeasure.answersCue`). */
-  readonly answersCue: boolean;
+/** Every span a quote of the passage may be: each sentence, and two adjacent sentences that each hold part of the question. */
+function spanWindows(sentences: readonly SentenceSpan[], occurrences: readonly Occurrence[]): SentenceSpan[] {
+  const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
+  return sentences.flatMap((sentence, i) => {
+    const next = sentences[i + 1];
+    return next && inSentence(sentence) && inSentence(next) ? [sentence, { start: sentence.start, end: next.end }] : [sentence];
+  });
 }
+
+/** What a span shows of the question. */
+type SpanFigures = Pick<CandidateSignals, 'share' | 'ownShare' | 'exactShare' | 'phrase' | 'heaviestMissing' | 'answersCue' | 'focusMissing'>;
 
 /** How much of the question a span of one passage answers. */
 class SpanMeasure {
@@ -250,7 +309,7 @@ class SpanMeasure {
     private readonly tokens: readonly Token[],
     private readonly occurrences: readonly Occurrence[],
     private readonly referred: readonly Occurrence[],
-    private readonly options: RankingOptions,
+    private readonly options: CandidateOptions,
   ) {
     this.focusReferred = referred.some((o) => o.concept === resolved.question.focus);
   }
@@ -274,56 +333,26 @@ class SpanMeasure {
     );
   }
 
-  /** The span's coverage, its value for ranking (adjacent concepts found as a phrase only help to rank), and cue. */
   measure(start: number, end: number): SpanFigures {
     const { question, concepts, cueWeight, totalWeight, phrases, countsFocus } = this.resolved;
+    if (totalWeight === 0) return { share: 0, ownShare: 0, exactShare: 0, phrase: 0, heaviestMissing: 0, answersCue: false, focusMissing: false };
     const inside = this.occurrences.filter((o) => o.start >= start && o.end <= end);
     const answersCue = this.answersCue(start, end);
     const cue = answersCue ? cueWeight : 0;
-    const focusMissing =
-      (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) ||
-      (question.subject !== undefined && !concepts[question.subject]!.inCorpus);
-    const share = totalWeight > 0 ? (coveredWeight(concepts, inside, this.referred, this.options) + cue) / totalWeight : 0;
-    // Lacking the focus lowers the confidence, not the passage's rank: it may still be the nearest passage.
-    // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
-    const countMissing = countsFocus && cue === 0;
-    const coverage = share * (focusMissing || countMissing ? this.options.focusMissingFactor : 1);
-    return { coverage, value: share + (totalWeight > 0 ? phraseWeight(phrases, inside) / totalWeight : 0), answersCue };
+    const held = new Set([...inside, ...this.referred].map((o) => o.concept));
+    const missing = concepts.reduce((heaviest, concept, i) => (held.has(i) ? heaviest : Math.max(heaviest, concept.weight)), 0);
+    const exact = inside.filter((o) => o.credit === 1 && o.part === undefined);
+    return {
+      share: (coveredWeight(concepts, inside, this.referred, this.options) + cue) / totalWeight,
+      ownShare: (coveredWeight(concepts, inside, [], this.options) + cue) / totalWeight,
+      exactShare: coveredWeight(concepts, exact, [], this.options) / totalWeight,
+      phrase: phraseWeight(phrases, inside) / totalWeight,
+      heaviestMissing: missing / totalWeight,
+      answersCue,
+      // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
+      focusMissing: (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) || (countsFocus && !answersCue),
+    };
   }
-}
-
-/**
- * The span covering most of the question: one sentence, or two adjacent ones; closeness in meaning, then word
- * order (the phrase bonus), break ties, so a passage found by meaning alone quotes its nearest sentence.
- */
-function bestSpan(
-  sentences: readonly SentenceSpan[],
-  occurrences: readonly Occurrence[],
-  spans: SpanMeasure,
-  similarityOf: (span: SentenceSpan) => number,
-  options: RankingOptions,
-): (SpanFigures & { span: SentenceSpan; similarity: number }) | undefined {
-  let best: (SpanFigures & { span: SentenceSpan; similarity: number; rank: number }) | undefined;
-  const inSentence = (span: SentenceSpan): boolean => occurrences.some((o) => o.start >= span.start && o.end <= span.end);
-  for (const [i, sentence] of sentences.entries()) {
-    const windows: [SentenceSpan, number][] = [[sentence, 1]];
-    const next = sentences[i + 1];
-    // Two sentences are quoted together only when each holds part of the question, never to add a cue alone.
-    if (next && inSentence(sentence) && inSentence(next)) {
-      windows.push([{ start: sentence.start, end: next.end }, options.twoSentencePenalty]);
-    }
-    for (const [span, penalty] of windows) {
-      const figures = spans.measure(span.start, span.end);
-      const { coverage, value } = figures;
-      const similarity = similarityOf(span);
-      const rank = coverage * penalty;
-      const tied = best !== undefined && Math.abs(rank - best.rank) <= 1e-9;
-      const better =
-        !best || rank > best.rank + 1e-9 || (tied && (similarity > best.similarity + 1e-9 || (Math.abs(similarity - best.similarity) <= 1e-9 && value * penalty > best.value)));
-      if (better) best = { ...figures, span, similarity, value: value * penalty, rank };
-    }
-  }
-  return best;
 }
 
 const TITLE_TOKENS = new WeakMap<CorpusDocument, Token[]>();
@@ -350,7 +379,7 @@ function searchWeights(concepts: readonly ResolvedConcept[]): Map<string, number
   return weights;
 }
 
-function resolveConcept(concept: Concept, index: PassageIndex, options: RankingOptions): ResolvedConcept {
+function resolveConcept(concept: Concept, index: PassageIndex, options: CandidateOptions): ResolvedConcept {
   const [own = [], ...aliases] = concept.forms;
 
   // A word the corpus lacks may be a slip: match it, as written, to corpus words a slip or two away.
@@ -407,7 +436,7 @@ function resolveConcept(concept: Concept, index: PassageIndex, options: RankingO
  * How many typing slips a word may hold and still match: below `fuzzyMinLength` letters none, unless English lacks
  * the word and it has `respellMinLength` letters or more.
  */
-function allowedSlips(word: string, options: RankingOptions): number {
+function allowedSlips(word: string, options: CandidateOptions): number {
   // A dropped letter makes "guard" "guad": a short word English lacks may still hold one slip.
   if (word.length < options.fuzzyMinLength) return word.length >= options.respellMinLength && !isEnglishWord(word) ? 1 : 0;
   return Math.min(2, Math.floor(word.length / options.lettersPerEdit));
@@ -423,7 +452,7 @@ function findOccurrences(
   concepts: readonly ResolvedConcept[],
   tokens: readonly Token[],
   positions: ReadonlyMap<string, readonly number[]>,
-  options: RankingOptions,
+  options: CandidateOptions,
 ): Occurrence[] {
   /** The token indexes holding any stem a form's position accepts, ascending. */
   const indexesOf = (position: ReadonlyMap<string, number>): readonly number[] => {
@@ -488,7 +517,7 @@ function coveredWeight(
   concepts: readonly ResolvedConcept[],
   inside: readonly Occurrence[],
   referred: readonly Occurrence[],
-  options: RankingOptions,
+  options: CandidateOptions,
 ): number {
   const credits = new Map<number, { whole: number; parts: Map<ReadonlyMap<string, number>, number> | undefined }>();
   const add = (o: Occurrence): void => {
@@ -534,12 +563,6 @@ const DURATION = `(?:\\d+|a|an|${NUMBER_WORDS}|several|many|few) (?:years?|month
 const NUMBER = `\\d[\\d,.]*|${NUMBER_WORDS}`;
 /** A word that is a count. */
 const COUNT = new RegExp(`^(?:${NUMBER})$`);
-
-/**
- * The cues whose absence lowers a passage's rank, not only its coverage: numbers and times are told by their form,
- * while a capitalised word ("who") or a place word ("where") is too common to show that an answer is missing.
- */
-const RANKED_CUES: ReadonlySet<CueKind> = new Set(['number', 'time']);
 
 /** What each kind of answer looks like in a sentence. */
 const CUE_PATTERNS: Record<CueKind, RegExp> = {
