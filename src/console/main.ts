@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { createInterface } from 'node:readline';
 import { commands, findCommand } from '../../commands/index.js';
 import type { CommandContext, Invoker } from '../commands/command.js';
+import { countOf } from '../commands/replies.js';
 import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
@@ -65,7 +66,7 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
   const style = process.stdout.isTTY ? ANSI : PLAIN;
   const snapshot = library.current.engine;
   console.log(
-    `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
+    `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${countOf(snapshot.passageCount, 'passage')} from ${library.directory}.\n` +
       `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
       snapshot.corpus.warnings.map((warning) => `warning: ${warning}\n`).join('') +
       'Type a question, or /ask question: …, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',

@@ -1,4 +1,4 @@
-import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
+import { countOf, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
@@ -40,8 +40,8 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
     case 'help': {
       const { overview } = reply;
       return [
-        `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`,
-        ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${d.passageCount} passages, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
+        `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${countOf(overview.passageCount, 'passage')}):`,
+        ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${countOf(d.passageCount, 'passage')}, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
         describeMode(overview.answering.mode, overview.answering.model),
         'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question.',
@@ -107,7 +107,7 @@ function renderReloadReport(report: ReloadReport, joined: boolean): string {
   const unchanged =
     documents.added.length + documents.removed.length + documents.changed.length === 0 && !report.glossaryChanged;
   return [
-    `${joined ? 'A reload was already running; its result: ' : ''}Reloaded ${report.documentCount} document(s), ${report.passageCount} passages in ${Math.round(report.milliseconds)} ms.${unchanged ? ' Nothing changed.' : ''}`,
+    `${joined ? 'A reload was already running; its result: ' : ''}Reloaded ${report.documentCount} document(s), ${countOf(report.passageCount, 'passage')} in ${Math.round(report.milliseconds)} ms.${unchanged ? ' Nothing changed.' : ''}`,
     ...changes('documents added', documents.added),
     ...changes('documents removed', documents.removed),
     ...changes('documents changed', documents.changed),

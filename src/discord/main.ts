@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { countOf } from '../commands/replies.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { Library } from '../library/library.js';
 import { describeMode } from '../semantic/semantic-search.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   );
   const { engine } = library.current;
   logger.info(
-    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
+    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${countOf(engine.passageCount, 'passage')} from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
   for (const warning of engine.corpus.warnings) logger.info(`incident-desk: warning: ${warning}`);
 

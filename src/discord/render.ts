@@ -1,4 +1,4 @@
-import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
+import { countOf, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import {
   ButtonStyle,
@@ -258,7 +258,7 @@ function reloadEmbed(outcome: ReloadOutcome, fleet: FleetReload | undefined): AP
     ...(report.glossaryChanged ? ['**Glossary** changed'] : []),
     ...report.warnings.map((warning) => `**Warning:** ${escapeInline(warning)}`),
   ];
-  const summary = `${joined}Now serving ${report.documentCount} document(s), ${report.passageCount} passages (loaded in ${Math.round(report.milliseconds)} ms).`;
+  const summary = `${joined}Now serving ${report.documentCount} document(s), ${countOf(report.passageCount, 'passage')} (loaded in ${Math.round(report.milliseconds)} ms).`;
   const others = fleet ? fleetLines(fleet) : { lines: [], everywhere: true };
   const elsewhere = others.lines.length > 0 ? `\n\n${fitLines(others.lines, LIMITS.description / 2)}` : '';
   return {
@@ -282,9 +282,9 @@ function fleetLines({ version, peers }: FleetReload): { lines: string[]; everywh
 }
 
 function helpEmbed(overview: CorpusOverview, recording: string | undefined): APIEmbed {
-  const intro = `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`;
+  const intro = `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${countOf(overview.passageCount, 'passage')}):`;
   const documents = overview.documents.map(
-    (d) => `- ${d.url ? maskedLink(escapeInline(d.title), d.url) : escapeInline(d.title)} (${escapeInline(d.source)}), ${d.passageCount} passages`,
+    (d) => `- ${d.url ? maskedLink(escapeInline(d.title), d.url) : escapeInline(d.title)} (${escapeInline(d.source)}), ${countOf(d.passageCount, 'passage')}`,
   );
   const examples = overview.examples.map((example) => `- ${escapeInline(example)}`);
   const commands =

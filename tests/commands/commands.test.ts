@@ -101,7 +101,7 @@ describe('/ask', () => {
   });
 
   it('refuses a private flag that is not a boolean and a page out of range', async () => {
-    expect(noticeText(await runCommand(ask, { question: 'x', private: 'maybe' }, asMember))).toMatch(/^private: /);
+    expect(noticeText(await runCommand(ask, { question: 'x', private: 'maybe' }, asMember))).toBe('private must be true or false.');
     expect(noticeText(await runCommand(ask, { question: 'x', page: 21 }, asMember))).toMatch(/^page: /);
   });
 
