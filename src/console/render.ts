@@ -23,7 +23,7 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
       const { passage, document, passageCount, previousId, nextId } = reply.view;
       const neighbours = [previousId && `previous: ${previousId}`, nextId && `next: ${nextId}`].filter(Boolean).join(', ');
       return [
-        `${passage.id}: ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} in "${document.title}" (${document.source})`,
+        `${passage.id}: ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} in "${document.title}" (${document.source})${passage.section === undefined ? '' : `, section "${passage.section}"`}`,
         ...quoteLines(passage.text),
         ...(passage.credit ? [`  (caption credit: ${passage.credit})`] : []),
         ...(document.url ? [`  ${document.url}`] : []),
@@ -95,9 +95,9 @@ function highlight(quote: Quote, style: TextStyle): string {
   return out + quote.text.slice(at);
 }
 
-/** A citation as one line: document title, source, passage id and its place in the document. */
+/** A citation as one line: document title, source, section, passage id and its place in the document. */
 export function cite(citation: Citation): string {
-  return `"${citation.documentTitle}" (${citation.source}), ${citation.passageId}, passage ${citation.position} of ${citation.passageCount}${citation.url ? `, ${citation.url}` : ''}`;
+  return `"${citation.documentTitle}" (${citation.source}), ${citation.section === undefined ? '' : `section "${citation.section}", `}${citation.passageId}, passage ${citation.position} of ${citation.passageCount}${citation.url ? `, ${citation.url}` : ''}`;
 }
 
 function renderReloadReport(report: ReloadReport, joined: boolean): string {

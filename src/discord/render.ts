@@ -179,9 +179,10 @@ export function fitQuotes(quotes: readonly Quote[], max: number): string {
     .join('\n\n');
 }
 
-/** *Title* (Source), `id`, passage 5 of 20, [article](url). */
+/** *Title* (Source), section *Casualties*, `id`, passage 5 of 20, [article](url). */
 function citationLine(citation: Citation): string {
-  const where = `\`${citation.passageId}\`, passage ${citation.position} of ${citation.passageCount}`;
+  const section = citation.section === undefined ? '' : `section *${escapeInline(citation.section)}*, `;
+  const where = `${section}\`${citation.passageId}\`, passage ${citation.position} of ${citation.passageCount}`;
   const link = citation.url ? `, ${maskedLink('article', citation.url)}` : '';
   return `*${escapeInline(citation.documentTitle)}* (${escapeInline(citation.source)}), ${where}${link}`;
 }
@@ -219,7 +220,7 @@ function passageEmbed(view: PassageView): APIEmbed {
   const title = clip(escapeInline(document.title), LIMITS.title);
   const neighbours = [previousId && `previous ${previousId}`, nextId && `next ${nextId}`].filter(Boolean).join(' · ');
   const footer = clip(
-    `${passage.id} · ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} · ${document.source}${neighbours ? ` · ${neighbours}` : ''}`,
+    `${passage.id} · ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount}${passage.section === undefined ? '' : ` · section ${passage.section.replace(/\s+/g, ' ')}`} · ${document.source}${neighbours ? ` · ${neighbours}` : ''}`,
     LIMITS.footer,
   );
   const credit = passage.credit ? `\n*Caption credit: ${escapeInline(passage.credit)}*` : '';
