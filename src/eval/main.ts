@@ -17,6 +17,7 @@ import { SpanVectors } from '../semantic/span-vectors.js';
 import type { VectorCache } from '../semantic/vector-cache.js';
 import type { Corpus } from '../corpus/types.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
+import { measureNoise, projectQuestionSets } from './noise.js';
 import { addTypo, seededRandom } from './typos.js';
 
 /** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
   options: {
     squad: { type: 'boolean', default: false },
     typos: { type: 'boolean', default: false },
+    noise: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
@@ -135,11 +137,16 @@ function score(results: readonly DevResult[]): DevFigures {
   };
 }
 
+/** Right: the first quote holds the evidence, or the bot abstained on a question the articles do not answer. */
+function isRight(r: DevResult): boolean {
+  const { expect } = r.question;
+  return expect === null ? !r.answered : r.answered && holdsEvidence(r.quotes[0], expect);
+}
+
 function printMisses(results: readonly DevResult[]): void {
   for (const r of results) {
     const { expect } = r.question;
-    const ok = expect === null ? !r.answered : r.answered && holdsEvidence(r.quotes[0], expect);
-    if (ok) continue;
+    if (isRight(r)) continue;
     console.log(`MISS  ${r.question.q}`);
     const given = r.answered ? r.quotes[0] : r.closest;
     console.log(`      gave: ${r.answered ? '' : '(abstained) closest: '}${given ? `${given.text} [${given.citation.passageId}, coverage ${given.coverage.toFixed(2)}]` : 'nothing'}`);
@@ -315,6 +322,12 @@ async function evaluate(mode: Mode, corpusDir: string, questionFile: string, que
     const typo = score(typoResults);
     printDev(`With one typo per question (seed ${args.seed})`, typo);
     console.log(`  top-1 drop: ${(((dev.top1 - typo.top1) / dev.answerable) * 100).toFixed(1)} points`);
+  }
+  if (args.noise) {
+    // The question file, and the project's own sets beside this file (the file given may be one of them).
+    const own = (await projectQuestionSets()).filter((set) => path.resolve(set.file) !== path.resolve(questionFile));
+    const judge = async (asked: readonly DevQuestion[]): Promise<boolean[]> => (await runDev(context, asked, mode, semantic)).map(isRight);
+    await measureNoise([{ file: questionFile, questions }, ...own], judge, { random: seededRandom(Number(args.seed)), log: console.log, showLost: !args.quiet });
   }
   if (args.squad) {
     await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')), mode, semantic);
