@@ -140,10 +140,15 @@ const NOT_COUNTED: ReadonlySet<string> = new Set([
  * A lone "4" or "2" (not part of "4.5", "4:30", "4th", "$2", "2%"), with the word after it, or the end of the
  * question after a word ("what does TTP stand 4?").
  */
-const DIGIT_WORD = /(?<![\p{L}\p{N}$£€.,:'])([42])(?![\p{L}\p{N}%.,:']|[.,:]\d)(?=(\s+[\p{L}']+)|\s*[?!.]*\s*$)/gu;
+const DIGIT_WORD = /(?<![\p{L}\p{N}$£€.,:'])([42])(?![\p{L}\p{N}%:']|[.,]\d)(?=(\s+[\p{L}']+)|\s*[?!.]*\s*$)/gu;
 
+/** Words after which a number is a count, whatever follows it: "the 2 who died", "all 4 of them". */
+const COUNTED_AFTER = /\b(?:the|these|those|all|only|about|around|nearly|almost|over|under|just|least|another|other)\s+$/i;
+
+/** "for" or "to" where the digit in `text` at `at`, followed by `next` (or ending the question), stands for it. */
 function writeOutDigitWord(text: string, digit: string, at: number, next: string | undefined): string {
   const word = DIGIT_WORDS.get(digit)!;
+  if (COUNTED_AFTER.test(text.slice(0, at))) return digit;
   if (next !== undefined) {
     const following = next.trim().toLowerCase();
     return NOT_COUNTED.has(following) || /^\p{L}{3,}ing$/u.test(following) ? word : digit;

@@ -194,9 +194,10 @@ describe('expandShorthand, on the noise a chat question carries', () => {
   it('reads "4" as "for" and "2" as "to" only where no count could stand', () => {
     expect(expandShorthand('What is another name 4 the Pakistani Taliban?')).toBe('What is another name for the Pakistani Taliban?');
     expect(expandShorthand('What does TTP stand 4?')).toBe('What does TTP stand for?');
+    expect(expandShorthand('what does TTP stand 4.')).toBe('what does TTP stand for.');
     expect(expandShorthand('what did they ask 4 freeing them')).toBe('what did they ask for freeing them');
     expect(expandShorthand('who did he talk 2 them about')).toBe('who did he talk to them about');
-    for (const text of ['How many died in 4 days?', '4 of them died', 'were there 4?', 'at 4:30', 'about 2.5 km', '2% of them', 'the 4th day', 'It cost $2 more']) {
+    for (const text of ['How many died in 4 days?', '4 of them died', 'were there 4?', 'at 4:30', 'about 2.5 km', '2% of them', 'Who were the 2 who died?', 'all 4 the same', 'the 4th day', 'It cost $2 more']) {
       expect(expandShorthand(text)).toBe(text);
     }
   });
