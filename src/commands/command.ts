@@ -39,6 +39,8 @@ export type Reply =
       readonly private: boolean;
       /** The recorded answer's id, for its feedback buttons; absent when nothing is recorded. */
       readonly feedback?: number | undefined;
+      /** When the question was a follow-up read in the light of an earlier answer: as asked, and how deep in its chain. */
+      readonly followUp?: FollowUp | undefined;
     }
   | { readonly kind: 'passage'; readonly view: PassageView; readonly private: boolean }
   | { readonly kind: 'reload'; readonly outcome: ReloadOutcome; readonly fleet?: FleetReload | undefined; readonly private: boolean }
@@ -48,6 +50,12 @@ export type Reply =
   | { readonly kind: 'notice'; readonly tone: NoticeTone; readonly text: string; readonly private: boolean };
 
 export type NoticeTone = 'info' | 'refusal' | 'error';
+
+/** A follow-up as asked ("and when?"), and its place in a chain of follow-ups (1 for a reply to a first answer). */
+export interface FollowUp {
+  readonly asked: string;
+  readonly depth: number;
+}
 
 /** An autocomplete suggestion, within Discord's limits (name and value up to 100 characters). */
 export interface Choice {

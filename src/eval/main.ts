@@ -18,6 +18,7 @@ import type { VectorCache } from '../semantic/vector-cache.js';
 import type { Corpus } from '../corpus/types.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
 import { addTypo, seededRandom } from './typos.js';
+import { runFollowUps } from './follow-ups.js';
 
 /** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
 interface DevQuestion {
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     quiet: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
+    'follow-ups': { type: 'string' },
     seed: { type: 'string', default: '2022' },
     mode: { type: 'string', default: 'fused' },
     'with-distractors': { type: 'boolean', default: false },
@@ -274,6 +276,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  if (args['follow-ups'] !== undefined) {
+    await evaluateFollowUps(args['follow-ups'], config.CORPUS_DIR, modes[0]!, config.CACHE_DIR);
+    return;
+  }
   const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
   if (!existsSync(questionFile)) {
     console.error(`eval: no question file at ${questionFile}: the evaluation data is not in this repository; pass --data DIR (or --questions FILE)`);
@@ -294,6 +300,20 @@ async function main(): Promise<void> {
   } finally {
     await semantic?.close();
     if (corpusDir !== config.CORPUS_DIR) await rm(corpusDir, { recursive: true, force: true });
+  }
+}
+
+/** `--follow-ups FILE`: the follow-up conversations, answered as served (`fused`, or `--mode lexical`), with no other data needed. */
+async function evaluateFollowUps(file: string, corpusDir: string, mode: Mode, cacheDir: string): Promise<void> {
+  if (mode === 'semantic') throw new Error('eval: --follow-ups runs the engine as served: --mode fused or lexical');
+  const semantic = mode === 'fused' ? SemanticSearch.start({ cacheDir, log: (line) => console.error(line) }) : undefined;
+  try {
+    const library = await Library.load(corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic });
+    await library.current.engine.vectorsSettled;
+    console.log(`\n== follow-ups, mode ${mode} ==`);
+    await runFollowUps(file, findCommand('ask')!, { library, invoker: { id: 'eval', isModerator: false } }, holdsEvidence, args.quiet);
+  } finally {
+    await semantic?.close();
   }
 }
 
