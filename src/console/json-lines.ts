@@ -16,6 +16,9 @@ export interface JsonAnswerLine {
   readonly closest?: { readonly text: string; readonly cite: string } | undefined;
   /** `fused` when the sentence model took part, `lexical` when only the words did (model off, loading or failed). */
   readonly mode?: 'fused' | 'lexical' | undefined;
+  /** For a follow-up read in the light of the previous answer: the question as read, and how deep in its chain. */
+  readonly readAs?: string | undefined;
+  readonly followUpDepth?: number | undefined;
 }
 
 /** Turns the reply to a question into its `--json` line. */
@@ -37,5 +40,7 @@ export function toJsonLine(question: string, reply: Reply): JsonAnswerLine {
     abstention: answer.abstention,
     closest: answer.closest && { text: answer.closest.text, cite: answer.closest.citation.passageId },
     mode: answer.mode,
+    readAs: reply.followUp ? answer.question : undefined,
+    followUpDepth: reply.followUp?.depth,
   };
 }

@@ -84,7 +84,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   it('starts by saying what it serves and how to ask, with no prompt', async () => {
     const header = await session.waitFor(/Ctrl-D or \/quit to leave\.\n/, PROCESS_TIMEOUT);
     expect(header).toContain('incident-desk console: 1 document(s), 20 passages from ');
-    expect(header).toContain('/ask question: …, /source passage: …, /reload, /gaps, /help.');
+    expect(header).toContain('/ask question: …, /source passage: …, /reload, /gaps, /help; start a line with > to follow up the last answer.');
     expect(header).not.toContain('ask> ');
   }, PROCESS_TIMEOUT);
 

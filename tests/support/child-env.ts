@@ -34,6 +34,7 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DATA_DIR: path.join(tmpdir(), `incident-desk-test-data-${process.pid}`),
     RECORD_QUESTIONS: '',
     QUESTION_RETENTION_DAYS: '',
+    CONVERSATION_ANSWERS: '',
     ...overrides,
   };
 }
