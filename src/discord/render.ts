@@ -7,8 +7,9 @@ import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
-import type { InteractionEditReplyOptions, InteractionReplyOptions, MessageReplyOptions } from 'discord.js';
+import type { InteractionEditReplyOptions, InteractionReplyOptions } from 'discord.js';
 import { QUOTES_PER_PAGE } from '../answer/engine.js';
 import type { Answer, Citation, PassageView, Quote } from '../answer/types.js';
 import type { FollowUp, NoticeTone, Reply } from '../commands/command.js';
@@ -86,11 +87,18 @@ export function toReplyOptions(message: RenderedMessage): InteractionReplyOption
 }
 
 /**
- * Options for `message.reply`, answering a mention or a DM: no mention parsed, the asker not pinged either (the reply
- * shows under their message), and sent even if their message was deleted meanwhile. Messages cannot be ephemeral.
+ * The body of `POST /channels/{id}/messages` answering a mention or a DM as a reply to `replyTo`: no mention parsed,
+ * the asker not pinged either (the reply shows under their message), and sent even if their message was deleted
+ * meanwhile. Messages cannot be ephemeral.
  */
-export function toMessageReplyOptions(message: RenderedMessage): MessageReplyOptions {
-  return { ...messageBody(message), allowedMentions: { ...NO_MENTIONS, repliedUser: false }, failIfNotExists: false };
+export function toMessageReplyBody(message: RenderedMessage, replyTo: string): RESTPostAPIChannelMessageJSONBody {
+  return {
+    content: message.content ?? '',
+    embeds: [...message.embeds],
+    components: [...message.components],
+    allowed_mentions: { parse: [], replied_user: false },
+    message_reference: { message_id: replyTo, fail_if_not_exists: false },
+  };
 }
 
 /** Options for `interaction.editReply` after a deferral: visibility was fixed when deferring. */

@@ -651,6 +651,14 @@ export class DiscordEmulator {
     this.#dispatch(GatewayDispatchEvents.MessageCreate, payload, guildId, guildId === undefined ? INTENTS.directMessages : INTENTS.guildMessages);
   }
 
+  /**
+   * Discord sends a bot the messages it posted, to a channel or as an interaction's response, as MESSAGE_CREATE
+   * (a bot must not answer itself); after the REST call has been answered, as the event comes separately.
+   */
+  #echo(message: APIMessage, guildId: string | undefined): void {
+    setImmediate(() => this.#dispatchMessage(message, guildId));
+  }
+
   #createChannelMessage(channelId: string, body: unknown): APIMessage {
     const guildId = [...this.#channelIds.entries(), ...this.#otherChannelIds.entries()].find(([, id]) => id === channelId)?.[0];
     if (guildId === undefined && ![...this.#dmChannels.values()].includes(channelId)) throw new HttpProblem(404, { message: 'Unknown Channel', code: 10003 });
@@ -674,8 +682,7 @@ export class DiscordEmulator {
       ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) }, referenced_message: referenced } : {}),
     } as APIMessage);
     this.channelMessages.push({ channelId, body: data, message });
-    // Discord sends the bot its own message too; a bot must not answer itself.
-    this.#dispatchMessage(message, guildId);
+    this.#echo(message, guildId);
     return message;
   }
 
@@ -1194,6 +1201,7 @@ export class DiscordEmulator {
       case InteractionResponseType.ChannelMessageWithSource:
         validateMessage(data ?? {}, ['data']);
         message = this.#storeMessage(this.#newMessage(state, data ?? {}));
+        if (((message.flags ?? 0) & MessageFlags.Ephemeral) === 0 && typeof state.payload['guild_id'] === 'string') this.#echo(message, state.payload['guild_id']);
         break;
       case InteractionResponseType.DeferredChannelMessageWithSource:
         message = this.#storeMessage(this.#newMessage(state, { flags: (Number(data?.['flags'] ?? 0) | MessageFlags.Loading) }));
