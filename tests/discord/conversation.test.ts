@@ -56,6 +56,12 @@ describe('answers in the conversation, end to end with discord.js and the emulat
     await expect.poll(() => harness.log.lines.some((line) => /^message mention latency=\d+ms answered$/.test(line))).toBe(true);
   });
 
+  it('says in /help that it answers mentions, replies and DMs', async () => {
+    const help = harness.emulator.chatInput('help');
+    const reply = await harness.emulator.waitForReply(help.id);
+    expect((reply.body['embeds'] as APIEmbed[])[0]?.description).toContain('**In the conversation:** mention me with a question');
+  });
+
   it('points to /help when the mention comes with no question', async () => {
     const asked = harness.emulator.post(`${mention}`);
     const reply = await harness.emulator.waitForReplyTo(asked.id);
