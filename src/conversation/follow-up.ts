@@ -1,4 +1,4 @@
-import { breaksBetween, isContent, phrasesOf, WORD_CLASSES, wordsOf, type Phrase, type Word } from './phrases.js';
+import { breaksBetween, isContent, isPronoun, phrasesOf, WORD_CLASSES, wordsOf, type Phrase, type Word } from './phrases.js';
 
 /** The answer a follow-up replies to: the question as the bot read it, and the text of the passages it quoted. */
 export interface PreviousTurn {
@@ -24,7 +24,8 @@ const FRAGMENT_FILLERS = new Set(['then', 'exactly', 'else', 'again', 'so', 'ins
 /** Verbs after which "so" stands for what was said: "who said so?". */
 const SAYING = new Set(['say', 'said', 'says', 'think', 'thinks', 'thought', 'claim', 'claimed', 'claims', 'reported']);
 
-type Referent = 'plural' | 'person' | 'thing' | 'place';
+/** What a pronoun stands for: "event" is what the previous answer said ("who reported that?"). */
+type Referent = 'plural' | 'person' | 'thing' | 'event' | 'place';
 
 /** A pronoun of the follow-up that points outside it, and what kind of phrase it stands for. */
 interface Anaphor {
@@ -70,7 +71,10 @@ export function readFollowUp(followUp: string, previous: PreviousTurn): FollowUp
     const antecedent = antecedentFor(anaphor.referent, context, asked);
     if (antecedent === undefined) continue;
     const possessive = WORD_CLASSES.possessives.has(anaphor.word.lower);
-    replacements.push({ start: anaphor.word.start, end: anaphor.word.end, text: possessive ? `${antecedent}'s` : antecedent });
+    const before = body[body.indexOf(anaphor.word) - 1];
+    // "what was attacked there?" → "… in Bannu?", unless a preposition is already there ("from there").
+    const place = anaphor.referent === 'place' && !(before && WORD_CLASSES.prepositions.has(before.lower)) ? `in ${antecedent}` : antecedent;
+    replacements.push({ start: anaphor.word.start, end: anaphor.word.end, text: possessive ? `${antecedent}'s` : place });
   }
   if (replacements.length === 0) return { question: asked, usedContext: false };
   for (const { start, end, text } of replacements.sort((a, b) => b.start - a.start)) rewritten = rewritten.slice(0, start) + text + rewritten.slice(end);
@@ -119,7 +123,11 @@ function readFragment(asked: string, body: readonly Word[], opened: boolean, con
     const rest = body.slice(at + 1).filter((word) => !(own && word.start - offset >= own.start && word.end - offset <= own.end));
     const tail = rest.filter((word) => !(wh.lower === 'how' && (word.lower === 'many' || word.lower === 'much')));
     if (tail.some((word) => !FRAGMENT_FILLERS.has(word.lower)) || anaphorsOf(asked, body).length > 0) return undefined;
-    return `${bodyText} ${withoutWh(context, own !== undefined)}`;
+    // "with whom?" after "what deal did the afghans agree": the deal stays, as the object: "… agree the deal".
+    const { askedPhrase, question } = context;
+    const movesAsked = own === undefined && askedPhrase !== undefined && !context.counted && wordsOf(question.slice(askedPhrase.start))[0]?.start === 0;
+    const frame = withoutWh(context, own !== undefined || movesAsked).replace(/[?!.\s]+$/, '');
+    return `${bodyText} ${frame}${movesAsked ? ` the ${askedPhrase.text}` : ''}`;
   }
   const phrase = about ? bodyText.slice(about[0].length).trim() : opened && !body.some((word) => WORD_CLASSES.wh.has(word.lower)) ? bodyText : undefined;
   if (phrase === undefined || phrase === '' || anaphorsOf(asked, body).length > 0) return undefined;
@@ -159,7 +167,10 @@ function elidedCount(body: readonly Word[]): Word | undefined {
   for (let i = 0; i + 1 < body.length; i++) {
     if (body[i]!.lower !== 'how' || !/^(?:many|much)$/.test(body[i + 1]!.lower)) continue;
     const next = body[i + 2];
-    if (next === undefined || WORD_CLASSES.auxiliaries.has(next.lower)) return body[i + 1];
+    const subject = body[i + 3];
+    // "how much was [it] worth?" has its noun; "how many were injured?" has none.
+    const hasSubject = subject !== undefined && (isPronoun(subject.lower) || WORD_CLASSES.determiners.has(subject.lower) || /^\p{Lu}/u.test(subject.text));
+    if (next === undefined || (WORD_CLASSES.auxiliaries.has(next.lower) && !hasSubject)) return body[i + 1];
   }
   return undefined;
 }
@@ -177,13 +188,13 @@ function anaphorsOf(text: string, body: readonly Word[]): Anaphor[] {
     else if (WORD_CLASSES.neuter.has(lower)) found.push({ word, referent: 'thing' });
     else if (WORD_CLASSES.demonstratives.has(lower)) {
       // A demonstrative before a content word is a determiner ("that day"); as a pronoun it stands alone.
-      if (endsHere || !isContent(after)) found.push({ word, referent: lower === 'these' || lower === 'those' ? 'plural' : 'thing' });
+      if (endsHere || !isContent(after)) found.push({ word, referent: lower === 'these' || lower === 'those' ? 'plural' : 'event' });
     } else if (lower === 'there') {
       // "were there…", "there was…" state that something exists; elsewhere "there" is a place.
       const existential = (before && WORD_CLASSES.be.has(before.lower)) || (after && WORD_CLASSES.be.has(after.lower));
       if (!existential) found.push({ word, referent: 'place' });
     } else if (lower === 'so' && before && SAYING.has(before.lower) && endsHere) {
-      found.push({ word, referent: 'thing' });
+      found.push({ word, referent: 'event' });
     }
   });
   return found;
@@ -201,8 +212,19 @@ function antecedentFor(referent: Referent, context: Context, followUp: string): 
     return undefined;
   };
   const singular = (phrase: Phrase): boolean => !phrase.plural;
+  const common = (phrase: Phrase): boolean => singular(phrase) && !phrase.name;
+  const names = (phrase: Phrase): boolean => phrase.name;
+  const thing = (): Phrase | undefined =>
+    pick(
+      askedPhrase && singular(askedPhrase) ? [askedPhrase] : [],
+      [...questionPhrases].reverse().filter((phrase) => common(phrase) && !phrase.asked),
+      quotePhrases.filter(common),
+      questionPhrases.filter(names),
+      quotePhrases.filter(names),
+    );
   switch (referent) {
     case 'plural':
+      // Not a name: "they" may stand for a group by its name, but as often a name is an acronym ("GMT").
       return definite(pick(questionPhrases.filter((phrase) => phrase.plural), quotePhrases.filter((phrase) => phrase.plural)));
     case 'person':
       return definite(
@@ -213,15 +235,17 @@ function antecedentFor(referent: Referent, context: Context, followUp: string): 
         ),
       );
     case 'thing':
+      return definite(thing());
+    case 'event':
+      // What the answer said: its passage's first phrase, as in "who reported [the siege]?".
+      return definite(pick(quotePhrases.filter((phrase) => !phrase.name)) ?? thing());
+    case 'place': {
+      // "where is Bannu?" → "there" is Bannu; else a phrase after "in", "at" or "near", the question's first.
+      const where = /^\s*where\b/i.test(context.question) ? questionPhrases.at(-1) : undefined;
       return definite(
-        pick(
-          askedPhrase && singular(askedPhrase) ? [askedPhrase] : [],
-          [...questionPhrases].reverse().filter((phrase) => singular(phrase) && !phrase.asked),
-          quotePhrases.filter(singular),
-        ),
+        pick(where ? [where] : [], questionPhrases.filter((phrase) => phrase.place), quotePhrases.filter((phrase) => phrase.place && phrase.name), quotePhrases.filter(names)),
       );
-    case 'place':
-      return definite(pick(questionPhrases.filter((phrase) => phrase.name), quotePhrases.filter((phrase) => phrase.name)));
+    }
   }
 }
 

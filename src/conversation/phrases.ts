@@ -80,6 +80,8 @@ export interface Phrase {
   readonly name: boolean;
   /** The phrase a wh-word asks about: "group" in "which group…", "hostage-takers" in "how many hostage-takers…". */
   readonly asked: boolean;
+  /** After a preposition of place ("in Bannu", "near the border"): what "there" can stand for. */
+  readonly place: boolean;
   /** Offsets of the whole phrase, determiner or wh-word included, in its text, and where its content words start. */
   readonly start: number;
   readonly contentStart: number;
@@ -93,6 +95,8 @@ function isPlural(head: string): boolean {
 }
 
 const CAPITAL = /^\p{Lu}/u;
+/** Prepositions before a place: "in Bannu", "near the border". */
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'inside', 'from', 'to', 'into', 'across', 'around']);
 /** The wh-words that can ask about a noun: "which group", "what province", "whose weapon". */
 const WH_DETERMINERS = new Set(['what', 'which', 'whose']);
 
@@ -117,7 +121,7 @@ export function phrasesOf(text: string): Phrase[] {
       while (j + 1 < words.length && CAPITAL.test(words[j + 1]!.text) && isContent(words[j + 1]!) && !breaksBetween(text, words[j]!, words[j + 1]!)) j++;
       if (!sentenceStart || j > i) {
         const run = words.slice(i, j + 1);
-        phrases.push(phrase(run, run, { name: true, asked: false }));
+        phrases.push(phrase(run, run, { name: true, asked: false, place: PLACE_PREPOSITIONS.has(previous?.lower ?? '') }));
         for (let k = i; k <= j; k++) taken.add(k);
         i = j;
         continue;
@@ -125,8 +129,16 @@ export function phrasesOf(text: string): Phrase[] {
     }
     const opensAsked = WH_DETERMINERS.has(word.lower);
     const howMany = word.lower === 'how' && (words[i + 1]?.lower === 'many' || words[i + 1]?.lower === 'much');
+    // "where is [bannu]", "who was [the minister]": after a wh-word, a form of be opens its subject.
+    const copula = WORD_CLASSES.be.has(word.lower) && previous !== undefined && WORD_CLASSES.wh.has(previous.lower);
     const opens =
-      opensAsked || howMany || WORD_CLASSES.determiners.has(word.lower) || WORD_CLASSES.prepositions.has(word.lower) || WORD_CLASSES.doSupport.has(word.lower) || /^\d/.test(word.text);
+      opensAsked ||
+      howMany ||
+      copula ||
+      WORD_CLASSES.determiners.has(word.lower) ||
+      WORD_CLASSES.prepositions.has(word.lower) ||
+      WORD_CLASSES.doSupport.has(word.lower) ||
+      /^\d/.test(word.text);
     if (!opens) continue;
     let j = howMany ? i + 2 : i + 1;
     // Determiners and numbers may stack: "all 33", "the two".
@@ -138,27 +150,36 @@ export function phrasesOf(text: string): Phrase[] {
       run.push(words[k]!);
     }
     if (WORD_CLASSES.doSupport.has(word.lower)) {
-      // "did [the army] take back …": the subject is the run without its verb (and the verb's particle).
-      while (run.length > 1 && WORD_CLASSES.particles.has(run.at(-1)!.lower)) run.pop();
-      if (run.length > 1) run.pop();
-      else if (run.length === 1 && j === i + 1) run.pop();
+      // "did [the army] take back …": the subject is the run without its verb (and the verb's particle), unless the
+      // verb is the word after the run ("did [Mr Asif] say…", a verb the stop list holds). A name is never the verb.
+      const after = words[j + run.length];
+      const verbInRun =
+        after === undefined || breaksBetween(text, run.at(-1) ?? word, after) || WORD_CLASSES.prepositions.has(after.lower) || WORD_CLASSES.determiners.has(after.lower) || isPronoun(after.lower);
+      if (verbInRun) {
+        while (run.length > 1 && WORD_CLASSES.particles.has(run.at(-1)!.lower)) run.pop();
+        if (run.length > 1 && !CAPITAL.test(run.at(-1)!.text)) run.pop();
+        else if (run.length === 1 && j === i + 1 && !CAPITAL.test(run[0]!.text)) run.pop();
+      }
     }
     if (run.length === 0) continue;
     // "what stayed closed": a wh-word before a verb asks about no phrase; "what province is…" does.
     const next = words[j + run.length];
     if (opensAsked && word.lower === 'what' && (/ed$/.test(run[0]!.lower) || (next !== undefined && !WORD_CLASSES.auxiliaries.has(next.lower)))) continue;
-    phrases.push(phrase(words.slice(i, j).concat(run), run, { name: run.every((each) => CAPITAL.test(each.text)), asked: opensAsked || howMany }));
+    phrases.push(
+      phrase(words.slice(i, j).concat(run), run, { name: run.every((each) => CAPITAL.test(each.text)), asked: opensAsked || howMany, place: PLACE_PREPOSITIONS.has(word.lower) }),
+    );
     i = j + run.length - 1;
   }
   return phrases;
 }
 
-function phrase(all: readonly Word[], content: readonly Word[], kind: { name: boolean; asked: boolean }): Phrase {
+function phrase(all: readonly Word[], content: readonly Word[], kind: { name: boolean; asked: boolean; place: boolean }): Phrase {
   return {
     text: content.map((word) => word.text).join(' '),
     plural: isPlural(content.at(-1)!.text),
     name: kind.name,
     asked: kind.asked,
+    place: kind.place,
     start: all[0]!.start,
     contentStart: content[0]!.start,
     end: all.at(-1)!.end,

@@ -51,6 +51,20 @@ describe('readFollowUp', () => {
     expect(read('Who seized the police station?', [], 'were there hostages that day?').usedContext).toBe(false);
   });
 
+  it('reads "that" as what the previous answer said, and "there" as the place the previous question asked about', () => {
+    expect(read('what did people nearby hear?', ['Witnesses of the siege reported explosions and heavy gunfire.'], 'who reported that?').question).toBe('who reported the siege?');
+    expect(read('where is bannu', [], 'what was attacked there?').question).toBe('what was attacked in the bannu?');
+  });
+
+  it('keeps a name whole as the subject of a do-question, and does not take "how much was it" for a count without its noun', () => {
+    expect(read('did Mr Asif say how many hostages there were?', [], 'who did he blame?').question).toBe('who did Mr Asif blame?');
+    expect(read('what deal did the afghans agree', [], 'how much was it worth?').question).toBe('how much was the deal worth?');
+  });
+
+  it('keeps what the previous question asked about when a bare wh-word takes its place', () => {
+    expect(read('what deal did the afghans agree', [], 'with who?').question).toBe('with who did the afghans agree the deal?');
+  });
+
   it('leaves a pronoun alone when the previous turn offers nothing of its kind', () => {
     expect(read('When?', [], 'who did he blame?')).toEqual({ question: 'who did he blame?', usedContext: false });
   });
