@@ -16,7 +16,7 @@ describe('npm run bench --json', () => {
   it.skipIf(!EVAL_DATA_PRESENT)('writes one JSON object with the corpus figures, the machine and every target', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic', '--json'],
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation', '--json'],
       { cwd: ROOT, timeout: 60_000, maxBuffer: 10 * 1024 * 1024 },
     );
     const results = JSON.parse(stdout) as BenchResults;
@@ -43,7 +43,10 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(19);
+    const { conversation } = results;
+    for (const value of [conversation!.mention.p99, conversation!.ask.p99, conversation!.p99Ratio, conversation!.record.heapMb]) expect(Number.isFinite(value)).toBe(true);
+    expect(conversation!.record.entries).toBe(5000);
+    expect(results.targets).toHaveLength(21);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 90_000);
 });
