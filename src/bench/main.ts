@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from '../eval/eval-data.js';
 import { DEFAULT_EVAL_DIR, readSquad } from '../eval/squad.js';
 import { seededRandom } from '../eval/typos.js';
 import type { ChildJob } from './child.js';
@@ -33,7 +34,8 @@ const USAGE = `npm run bench [-- options]
   --out FILE        also write the JSON object to FILE (e.g. bench-results/latest.json)
   --passages N      passages in the generated corpus (default 100000; --quick: 20000)
   --only LIST       comma-separated parts: ${PARTS.join(',')}
-  --data DIR        evaluation data (default ../shared/eval)
+  --data DIR        evaluation data (default ../shared/eval); without it, the parts that need SQuAD are left out
+  --cache DIR       where the sentence vectors of the semantic part are kept between runs (default CACHE_DIR or ./.cache)
   --keep            keep the temporary corpus folders`;
 
 const { values: args } = parseArgs({
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     passages: { type: 'string' },
     only: { type: 'string' },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
+    cache: { type: 'string', default: process.env['CACHE_DIR'] ?? path.join(ROOT, '.cache') },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -104,6 +107,9 @@ const SIZES = args.smoke
         store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
       };
 
+/** A problem with how the bench was started: said in one line, without a stack trace. */
+class BenchError extends Error {}
+
 const progress = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
@@ -149,12 +155,26 @@ async function main(): Promise<void> {
   }
   const began = performance.now();
   const only = new Set<Part>(args.only ? (args.only.split(',').map((part) => part.trim()) as Part[]) : PARTS);
-  for (const part of only) if (!PARTS.includes(part)) throw new Error(`bench: unknown part "${part}" (${PARTS.join(', ')})`);
+  for (const part of only) if (!PARTS.includes(part)) throw new BenchError(`bench: unknown part "${part}" (${PARTS.join(', ')})`);
   const passages = args.passages ? Number(args.passages) : SIZES.passages;
-  if (!Number.isInteger(passages) || passages < 1) throw new Error('bench: --passages must be a positive integer');
+  if (!Number.isInteger(passages) || passages < 1) throw new BenchError('bench: --passages must be a positive integer');
 
-  const devQuestions = await readDevQuestions(path.join(args.data, 'questions.jsonl'));
-  const squad = await readSquad(path.join(args.data, 'squad-v1.1-dev'));
+  // Without the evaluation data, the parts that need SQuAD are left out and the questions come from this repository.
+  const data = findEvalData(args.data);
+  const needSquad = (['squad', 'generated'] as const).filter((part) => only.has(part));
+  if (!data.squadV1 && args.only !== undefined && needSquad.length > 0) {
+    throw new BenchError(describeMissing('bench', data, ['squad-v1.1-dev'], `--only ${needSquad.join(',')} cannot run without SQuAD, so nothing was measured`));
+  }
+  const skipped: string[] = [];
+  const say = (line: string): boolean => process.stderr.write(`${line}\n`);
+  if (!data.devQuestions) say(describeMissing('bench', data, ['questions.jsonl'], 'asking the question sets in this repository instead (src/eval/*-questions.jsonl)'));
+  if (!data.squadV1) {
+    skipped.push(...needSquad, ...(only.has('semantic') && !args.smoke ? ['semantic on the squad and generated corpora'] : []));
+    for (const part of needSquad) only.delete(part);
+    if (skipped.length > 0) say(describeMissing('bench', data, ['squad-v1.1-dev'], `leaving out ${skipped.join(', ')}`));
+  }
+  const devQuestions = (await Promise.all(data.devQuestions ? [readDevQuestions(data.devQuestions)] : IN_REPO_QUESTION_SETS.map(readDevQuestions))).flat();
+  const squad = data.squadV1 ? await readSquad(data.squadV1) : { articles: [], questions: [] };
   const squadQuestions = squad.questions.map((question) => question.question);
   const work = await mkdtemp(path.join(os.tmpdir(), 'incident-desk-bench-'));
   const corpora: CorpusFigures[] = [];
@@ -221,9 +241,9 @@ async function main(): Promise<void> {
       const distinct = [...new Set(shuffle([...devQuestions, ...squadQuestions], seededRandom(11)))];
       const queriesFile = path.join(work, 'queries-semantic.json');
       await writeFile(queriesFile, JSON.stringify(distinct.slice(0, SIZES.semanticQueries)));
-      const cacheDir = path.join(ROOT, '.cache');
+      const cacheDir = args.cache;
       // The smoke run checks the part works; embedding a larger corpus with a cold cache would take minutes.
-      const sizes: Record<string, string> = args.smoke
+      const sizes: Record<string, string> = args.smoke || !data.squadV1
         ? { bundled: bundledDir }
         : { bundled: bundledDir, squad: path.join(work, 'squad'), generated: path.join(work, 'generated') };
       for (const [label, directory] of Object.entries(sizes)) {
@@ -292,6 +312,8 @@ async function main(): Promise<void> {
     mode: args.smoke ? 'smoke' : args.quick ? 'quick' : 'full',
     machine: machine(),
     recipe: GENERATED_RECIPE,
+    questions: [data.devQuestions ?? 'src/eval/*-questions.jsonl', ...(data.squadV1 ? ['a sample of SQuAD v1.1 dev'] : [])].join(' and '),
+    skipped,
     corpora,
     coldStart,
     interaction,
@@ -310,4 +332,8 @@ async function main(): Promise<void> {
   process.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderTables(results)}\n`);
 }
 
-await main();
+await main().catch((error: unknown) => {
+  if (!(error instanceof BenchError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -28,6 +28,10 @@ export interface BenchResults {
   readonly mode: 'full' | 'quick' | 'smoke';
   readonly machine: Machine;
   readonly recipe: string;
+  /** Where the questions asked came from. */
+  readonly questions: string;
+  /** Parts left out for want of the evaluation data. */
+  readonly skipped: readonly string[];
   readonly corpora: readonly CorpusFigures[];
   readonly coldStart?: ColdStartFigures | undefined;
   readonly interaction?: InteractionFigures | undefined;
@@ -195,6 +199,7 @@ export function renderTables(results: BenchResults): string {
   const out: string[] = [];
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
+    `Questions: ${results.questions}${results.skipped.length > 0 ? `. Left out for want of SQuAD (--data DIR): ${results.skipped.join(', ')}` : ''}`,
     '',
   );
   if (corpora.length > 0) {

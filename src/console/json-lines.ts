@@ -1,4 +1,12 @@
+import { MAX_QUESTION_LENGTH } from '../../commands/ask.js';
+import type { AbstentionReason } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
+
+/**
+ * Why a line was not answered: the engine's reasons, and for a question `/ask` refused before any search, an empty
+ * line, one too long, or a failure (the `notice` then says what to do).
+ */
+export type JsonAbstention = AbstentionReason | 'too-long' | 'error';
 
 /**
  * One line of `--json` output, the scripting interface (documented in the README; keep it stable).
@@ -9,12 +17,15 @@ export interface JsonAnswerLine {
   readonly answered: boolean;
   readonly quotes: readonly { readonly text: string; readonly cite: string; readonly source: string; readonly title: string }[];
   readonly confidence: number;
-  /** Why the bot did not answer: an abstention reason, or a problem with the question. */
-  readonly abstention?: string | undefined;
+  /** Why the bot did not answer; present whenever `answered` is false. */
+  readonly abstention?: JsonAbstention | undefined;
   readonly notice?: string | undefined;
   /** When abstaining, the nearest passage, which is not an answer. */
   readonly closest?: { readonly text: string; readonly cite: string } | undefined;
-  /** `fused` when the sentence model took part, `lexical` when only the words did (model off, loading or failed). */
+  /**
+   * `fused` when the sentence model took part, `lexical` when only the words did (model off, loading or failed);
+   * absent when the question was refused before any search (`notice`).
+   */
   readonly mode?: 'fused' | 'lexical' | undefined;
   /** For a follow-up read in the light of the previous answer: the question as read, and how deep in its chain. */
   readonly readAs?: string | undefined;
@@ -24,7 +35,7 @@ export interface JsonAnswerLine {
 /** Turns the reply to a question into its `--json` line. */
 export function toJsonLine(question: string, reply: Reply): JsonAnswerLine {
   if (reply.kind !== 'answer') {
-    return { question, answered: false, quotes: [], confidence: 0, notice: reply.kind === 'notice' ? reply.text : reply.kind };
+    return { question, answered: false, quotes: [], confidence: 0, abstention: refusalOf(question), notice: reply.kind === 'notice' ? reply.text : reply.kind };
   }
   const { answer } = reply;
   return {
@@ -43,4 +54,11 @@ export function toJsonLine(question: string, reply: Reply): JsonAnswerLine {
     readAs: reply.followUp ? answer.question : undefined,
     followUpDepth: reply.followUp?.depth,
   };
+}
+
+/** Why `/ask` answered a question with a notice instead of an answer, as its options' schema decides. */
+function refusalOf(question: string): JsonAbstention {
+  const asked = question.trim();
+  if (asked === '') return 'empty-question';
+  return asked.length > MAX_QUESTION_LENGTH ? 'too-long' : 'error';
 }

@@ -46,7 +46,7 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
         ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${d.passageCount} passages, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
         describeMode(overview.answering.mode, overview.answering.model),
-        'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question; a line starting with ">" follows up the last answer.',
+        'Commands: /ask question: <text> [private: true], /more, /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question; a line starting with ">" follows up the last answer.',
         ...(reply.recording === undefined ? [] : [`Question recording: ${reply.recording}`]),
       ].join('\n');
     }
@@ -77,7 +77,7 @@ function renderAnswer(answer: Answer, style: TextStyle): string {
     lines.push(...renderQuote(quote, style));
   });
   const shown = answer.offset + answer.quotes.length;
-  lines.push('', `confidence ${answer.confidence.toFixed(2)}${shown < answer.totalQuotes ? ` · ${answer.totalQuotes - shown} more quote(s)` : ''}`);
+  lines.push('', `confidence ${answer.confidence.toFixed(2)}${shown < answer.totalQuotes ? ` · ${answer.totalQuotes - shown} more quote(s): /more` : ''}`);
   return lines.join('\n');
 }
 

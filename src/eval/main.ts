@@ -17,6 +17,7 @@ import { SpanVectors } from '../semantic/span-vectors.js';
 import type { VectorCache } from '../semantic/vector-cache.js';
 import type { Corpus } from '../corpus/types.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
+import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from './eval-data.js';
 import { addTypo, seededRandom } from './typos.js';
 import { runFollowUps } from './follow-ups.js';
 
@@ -280,23 +281,34 @@ async function main(): Promise<void> {
     await evaluateFollowUps(args['follow-ups'], config.CORPUS_DIR, modes[0]!, config.CACHE_DIR);
     return;
   }
-  const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
-  if (!existsSync(questionFile)) {
-    console.error(`eval: no question file at ${questionFile}: the evaluation data is not in this repository; pass --data DIR (or --questions FILE)`);
+  const data = findEvalData(args.data);
+  const squadNeeded = [...new Set([...(args.squad ? [data.squadV1, data.squadV2] : []), ...(args['with-distractors'] ? [data.squadV1] : [])])];
+  if (squadNeeded.includes(undefined)) {
+    const asked = [args.squad && '--squad', args['with-distractors'] && '--with-distractors'].filter(Boolean).join(' and ');
+    console.error(describeMissing('eval', data, [args.squad ? 'squad-v1.1-dev and squad-v2.0-dev' : 'squad-v1.1-dev'], `${asked} cannot run, so nothing was evaluated`));
     process.exitCode = 1;
     return;
   }
-  const questions = (await readFile(questionFile, 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DevQuestion);
+  if (args.questions !== undefined && !existsSync(args.questions)) {
+    console.error(`eval: no question file at ${args.questions}`);
+    process.exitCode = 1;
+    return;
+  }
+  // Without the development questions, the sets this repository holds are evaluated instead.
+  const questionFiles = args.questions !== undefined ? [args.questions] : data.devQuestions ? [data.devQuestions] : IN_REPO_QUESTION_SETS;
+  if (args.questions === undefined && !data.devQuestions) {
+    console.error(describeMissing('eval', data, ['questions.jsonl'], `evaluating the question sets in this repository instead (${IN_REPO_QUESTION_SETS.map((file) => path.relative(process.cwd(), file)).join(', ')})`));
+  }
+  const questionSets = await Promise.all(questionFiles.map(async (file) => ({ file, questions: await readQuestions(file) })));
   const corpusDir = args['with-distractors'] ? await withDistractors(config.CORPUS_DIR, path.join(args.data, 'squad-v1.1-dev')) : config.CORPUS_DIR;
   const semantic = modes.some((mode) => mode !== 'lexical')
     ? SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) })
     : undefined;
   questionStore = await semantic?.questionStore();
   try {
-    for (const mode of modes) await evaluate(mode, corpusDir, questionFile, questions, mode === 'lexical' ? undefined : semantic);
+    for (const mode of modes) {
+      for (const { file, questions } of questionSets) await evaluate(mode, corpusDir, file, questions, mode === 'lexical' ? undefined : semantic);
+    }
   } finally {
     await semantic?.close();
     if (corpusDir !== config.CORPUS_DIR) await rm(corpusDir, { recursive: true, force: true });
@@ -315,6 +327,13 @@ async function evaluateFollowUps(file: string, corpusDir: string, mode: Mode, ca
   } finally {
     await semantic?.close();
   }
+}
+
+async function readQuestions(file: string): Promise<DevQuestion[]> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as DevQuestion);
 }
 
 async function evaluate(mode: Mode, corpusDir: string, questionFile: string, questions: readonly DevQuestion[], semantic: SemanticSearch | undefined): Promise<void> {
