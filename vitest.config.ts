@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Compiles dist/ once when stale, before any test file starts the programs through scripts/run.mjs.
-    globalSetup: ['tests/support/build-dist.ts'],
+    // First, the run's own temporary folder and the check that nothing is left behind (its teardown runs last);
+    // then dist/ is compiled once when stale, before any test file starts the programs through scripts/run.mjs.
+    globalSetup: ['tests/support/leftovers.ts', 'tests/support/build-dist.ts'],
+    // Removes each test file's temporary folders after its tests.
+    setupFiles: ['tests/support/remove-temp-dirs.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContex
 import * as z from 'zod';
 import type { Choice, Command } from '../src/commands/command.js';
 import { MAX_CHOICE_LENGTH, passageChoices } from '../src/commands/choices.js';
+import { lookUpPassage, type PassageLookup } from '../src/commands/passage-lookup.js';
 
 const sourceOptions = z.object({
   passage: z
@@ -12,7 +13,10 @@ const sourceOptions = z.object({
   private: z.boolean({ error: 'private must be true or false.' }).default(false),
 });
 
-/** `/source passage:<id>`: the whole passage a quote comes from, and where it sits in its document. */
+/**
+ * `/source passage:<id>`: the whole passage a quote comes from, and where it sits in its document. Takes the id as
+ * typed (`p5` when one document has a fifth passage) and suggests the nearest ids when there is none such.
+ */
 export const source: Command<z.infer<typeof sourceOptions>> = {
   name: 'source',
   definition: {
@@ -35,16 +39,23 @@ export const source: Command<z.infer<typeof sourceOptions>> = {
   options: sourceOptions,
   moderatorOnly: false,
   execute({ passage, private: isPrivate }, { library }) {
-    const view = library.current.engine.passage(passage);
-    if (view) return { kind: 'passage', view, private: isPrivate };
-    return {
-      kind: 'notice',
-      tone: 'info',
-      text: `There is no passage "${passage}". Passage ids look like bannu-siege#p5: copy one from a citation, or pick one as you type.`,
-      private: true,
-    };
+    const found = lookUpPassage(library.current.engine, passage);
+    if (found.kind === 'found') return { kind: 'passage', view: found.view, private: isPrivate };
+    return { kind: 'notice', tone: 'info', text: notFound(passage, found), private: true };
   },
   autocomplete(focused, { library }): Choice[] {
     return passageChoices(library.current.engine, focused.value);
   },
 };
+
+/** Why no passage was shown, and what to type instead. */
+function notFound(typed: string, lookup: Exclude<PassageLookup, { kind: 'found' }>): string {
+  const list = (ids: readonly string[]): string => ids.join(', ');
+  if (lookup.kind === 'ambiguous') {
+    const more = lookup.count > lookup.ids.length ? ` and ${lookup.count - lookup.ids.length} more` : '';
+    return `"${typed}" could be any of ${lookup.count} passages: ${list(lookup.ids)}${more}. Please give the whole id.`;
+  }
+  const hint = lookup.hint ? ` (${lookup.hint})` : '';
+  const suggestions = lookup.suggestions.length > 0 ? ` Did you mean ${list(lookup.suggestions)}?` : '';
+  return `There is no passage "${typed}"${hint}.${suggestions} Passage ids look like bannu-siege#p5, or p5 when one document has a fifth passage: copy one from a citation.`;
+}

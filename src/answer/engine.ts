@@ -9,6 +9,7 @@ import type { SpanSimilarity } from '../semantic/span-similarity.js';
 import { SpanVectors } from '../semantic/span-vectors.js';
 import { confidence, type ConfidenceWeights } from './combine.js';
 import { DEFAULT_RANKING_OPTIONS, rankQuotes, type RankedQuote, type RankingOptions } from './ranking.js';
+import { roundConfidence } from './round-confidence.js';
 import type { Answer, Citation, PassageView, Quote } from './types.js';
 
 /** With the sentence model, the confidence weights of `combine.ts` (`confidence`) apply. */
@@ -205,7 +206,7 @@ export class AnswerEngine {
     const [best] = ranked;
     if (!best) return abstain(question, 'no-match', mode);
     const confidenceOf = (quote: RankedQuote): number => confidence(quote.coverage, semantic ? quote.similarity : undefined, this.options);
-    const sure = roundConfidence(confidenceOf(best));
+    const sure = roundConfidence(confidenceOf(best), this.options.answerThreshold);
     if (confidenceOf(best) < this.options.answerThreshold) {
       // The nearest passage is offered only when it shares a word with the question: nearness in meaning alone, or
       // the form of an answer alone ("Who wrote Hamlet?" and any capitalised name), would only be noise.
@@ -310,8 +311,4 @@ function toView({ passage, document }: IndexedPassage): PassageView {
 
 function abstain(question: string, reason: NonNullable<Answer['abstention']>, mode: Answer['mode']): Answer {
   return { question, answered: false, quotes: [], totalQuotes: 0, offset: 0, confidence: 0, abstention: reason, mode };
-}
-
-function roundConfidence(value: number): number {
-  return Math.round(Math.min(Math.max(value, 0), 1) * 1000) / 1000;
 }

@@ -87,8 +87,10 @@ export async function measureColdStart(root: string, corpusDir: string, question
   const corpus = await loadCorpus(corpusDir);
   const sentencesFile = path.join(emptyCacheDir, '..', 'bare-model-sentences.json');
   await writeFile(sentencesFile, JSON.stringify(corpus.documents.flatMap((d) => d.passages.flatMap((p) => p.sentences.map((s) => p.text.slice(s.start, s.end))))));
-  // The console opens the store for /gaps: a folder of the bench's own, next to the corpus copy.
-  const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on', DATA_DIR: path.join(path.dirname(corpusDir), 'cold-start-data') };
+  // The console's data and cache folders are the bench's own, next to the corpus copy: its index snapshot would
+  // otherwise be one more file in ./.cache per run, and the warm-up runs below fill this cache for the timed ones.
+  const beside = (name: string): string => path.join(path.dirname(corpusDir), name);
+  const env = { ...process.env, CORPUS_DIR: corpusDir, EMBEDDINGS: 'on', DATA_DIR: beside('cold-start-data'), CACHE_DIR: beside('cold-start-cache') };
   const node = process.execPath;
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const options = { cwd: root, env, firstLine: false };

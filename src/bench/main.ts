@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from '../eval/eval-data.js';
 import { DEFAULT_EVAL_DIR, readSquad } from '../eval/squad.js';
 import { seededRandom } from '../eval/typos.js';
 import type { ChildJob } from './child.js';
@@ -15,14 +16,15 @@ import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
 import type { StoreFigures } from './store.js';
+import type { ConversationFigures } from './conversation.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
-import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
+import { conversationTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -32,7 +34,8 @@ const USAGE = `npm run bench [-- options]
   --out FILE        also write the JSON object to FILE (e.g. bench-results/latest.json)
   --passages N      passages in the generated corpus (default 100000; --quick: 20000)
   --only LIST       comma-separated parts: ${PARTS.join(',')}
-  --data DIR        evaluation data (default ../shared/eval)
+  --data DIR        evaluation data (default ../shared/eval); without it, the parts that need SQuAD are left out
+  --cache DIR       where the sentence vectors of the semantic part are kept between runs (default CACHE_DIR or ./.cache)
   --keep            keep the temporary corpus folders`;
 
 const { values: args } = parseArgs({
@@ -44,6 +47,7 @@ const { values: args } = parseArgs({
     passages: { type: 'string' },
     only: { type: 'string' },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
+    cache: { type: 'string', default: process.env['CACHE_DIR'] ?? path.join(ROOT, '.cache') },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -103,6 +107,9 @@ const SIZES = args.smoke
         store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
       };
 
+/** A problem with how the bench was started: said in one line, without a stack trace. */
+class BenchError extends Error {}
+
 const progress = (line: string): void => {
   process.stderr.write(`bench: ${line}\n`);
 };
@@ -148,12 +155,26 @@ async function main(): Promise<void> {
   }
   const began = performance.now();
   const only = new Set<Part>(args.only ? (args.only.split(',').map((part) => part.trim()) as Part[]) : PARTS);
-  for (const part of only) if (!PARTS.includes(part)) throw new Error(`bench: unknown part "${part}" (${PARTS.join(', ')})`);
+  for (const part of only) if (!PARTS.includes(part)) throw new BenchError(`bench: unknown part "${part}" (${PARTS.join(', ')})`);
   const passages = args.passages ? Number(args.passages) : SIZES.passages;
-  if (!Number.isInteger(passages) || passages < 1) throw new Error('bench: --passages must be a positive integer');
+  if (!Number.isInteger(passages) || passages < 1) throw new BenchError('bench: --passages must be a positive integer');
 
-  const devQuestions = await readDevQuestions(path.join(args.data, 'questions.jsonl'));
-  const squad = await readSquad(path.join(args.data, 'squad-v1.1-dev'));
+  // Without the evaluation data, the parts that need SQuAD are left out and the questions come from this repository.
+  const data = findEvalData(args.data);
+  const needSquad = (['squad', 'generated'] as const).filter((part) => only.has(part));
+  if (!data.squadV1 && args.only !== undefined && needSquad.length > 0) {
+    throw new BenchError(describeMissing('bench', data, ['squad-v1.1-dev'], `--only ${needSquad.join(',')} cannot run without SQuAD, so nothing was measured`));
+  }
+  const skipped: string[] = [];
+  const say = (line: string): boolean => process.stderr.write(`${line}\n`);
+  if (!data.devQuestions) say(describeMissing('bench', data, ['questions.jsonl'], 'asking the question sets in this repository instead (src/eval/*-questions.jsonl)'));
+  if (!data.squadV1) {
+    skipped.push(...needSquad, ...(only.has('semantic') && !args.smoke ? ['semantic on the squad and generated corpora'] : []));
+    for (const part of needSquad) only.delete(part);
+    if (skipped.length > 0) say(describeMissing('bench', data, ['squad-v1.1-dev'], `leaving out ${skipped.join(', ')}`));
+  }
+  const devQuestions = (await Promise.all(data.devQuestions ? [readDevQuestions(data.devQuestions)] : IN_REPO_QUESTION_SETS.map(readDevQuestions))).flat();
+  const squad = data.squadV1 ? await readSquad(data.squadV1) : { articles: [], questions: [] };
   const squadQuestions = squad.questions.map((question) => question.question);
   const work = await mkdtemp(path.join(os.tmpdir(), 'incident-desk-bench-'));
   const corpora: CorpusFigures[] = [];
@@ -163,6 +184,7 @@ async function main(): Promise<void> {
   let modes: ModesFigures | undefined;
   let fleet: FleetFigures | undefined;
   let store: StoreFigures | undefined;
+  let conversation: ConversationFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -219,9 +241,9 @@ async function main(): Promise<void> {
       const distinct = [...new Set(shuffle([...devQuestions, ...squadQuestions], seededRandom(11)))];
       const queriesFile = path.join(work, 'queries-semantic.json');
       await writeFile(queriesFile, JSON.stringify(distinct.slice(0, SIZES.semanticQueries)));
-      const cacheDir = path.join(ROOT, '.cache');
+      const cacheDir = args.cache;
       // The smoke run checks the part works; embedding a larger corpus with a cold cache would take minutes.
-      const sizes: Record<string, string> = args.smoke
+      const sizes: Record<string, string> = args.smoke || !data.squadV1
         ? { bundled: bundledDir }
         : { bundled: bundledDir, squad: path.join(work, 'squad'), generated: path.join(work, 'generated') };
       for (const [label, directory] of Object.entries(sizes)) {
@@ -270,6 +292,16 @@ async function main(): Promise<void> {
         ...SIZES.store,
       });
     }
+    if (only.has('conversation')) {
+      progress(`conversation: ${SIZES.interactions} mention answers and /ask each through the Discord emulator, alternating; the recent-answers record's memory`);
+      conversation = await runChild<ConversationFigures>(work, {
+        kind: 'conversation',
+        corpusDir: bundledDir,
+        questions: devQuestions,
+        count: SIZES.interactions,
+        warmup: SIZES.interactionWarmup,
+      });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -280,6 +312,8 @@ async function main(): Promise<void> {
     mode: args.smoke ? 'smoke' : args.quick ? 'quick' : 'full',
     machine: machine(),
     recipe: GENERATED_RECIPE,
+    questions: [data.devQuestions ?? 'src/eval/*-questions.jsonl', ...(data.squadV1 ? ['a sample of SQuAD v1.1 dev'] : [])].join(' and '),
+    skipped,
     corpora,
     coldStart,
     interaction,
@@ -287,7 +321,8 @@ async function main(): Promise<void> {
     modes,
     fleet,
     store,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...semanticTargets(semantic, coldStart)],
+    conversation,
+    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {
@@ -297,4 +332,8 @@ async function main(): Promise<void> {
   process.stdout.write(args.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderTables(results)}\n`);
 }
 
-await main();
+await main().catch((error: unknown) => {
+  if (!(error instanceof BenchError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -5,6 +5,7 @@ import type { SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
 import { ratio } from './stats.js';
 import type { StoreFigures } from './store.js';
+import type { ConversationFigures } from './conversation.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -27,6 +28,10 @@ export interface BenchResults {
   readonly mode: 'full' | 'quick' | 'smoke';
   readonly machine: Machine;
   readonly recipe: string;
+  /** Where the questions asked came from. */
+  readonly questions: string;
+  /** Parts left out for want of the evaluation data. */
+  readonly skipped: readonly string[];
   readonly corpora: readonly CorpusFigures[];
   readonly coldStart?: ColdStartFigures | undefined;
   readonly interaction?: InteractionFigures | undefined;
@@ -34,6 +39,7 @@ export interface BenchResults {
   readonly modes?: ModesFigures | undefined;
   readonly fleet?: FleetFigures | undefined;
   readonly store?: StoreFigures | undefined;
+  readonly conversation?: ConversationFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -155,6 +161,26 @@ export function evaluateTargets(
   return targets;
 }
 
+/** Issue 19's targets: mention answers at /ask's latency, and the recent-answers record's memory (reported, bounded). */
+export function conversationTargets(conversation: ConversationFigures | undefined): Target[] {
+  return [
+    {
+      figure: 'mention answer p99 / /ask p99, one bot, alternating',
+      target: '<= 1.2',
+      measured: conversation ? `${fmt(conversation.p99Ratio)} (${fmt(conversation.mention.p99)} / ${fmt(conversation.ask.p99)} ms; p50 ${fmt(conversation.p50Ratio)})` : 'not measured',
+      pass: conversation ? conversation.p99Ratio <= 1.2 : undefined,
+    },
+    {
+      figure: 'recent-answers record at its bound',
+      target: 'bounded, reported',
+      measured: conversation
+        ? `${fmt(conversation.record.heapMb)} MB for ${conversation.record.entries} answers (${conversation.record.bytesPerEntry} bytes each)`
+        : 'not measured',
+      pass: conversation ? conversation.record.entries > 0 : undefined,
+    },
+  ];
+}
+
 function notFullSize(generated: CorpusFigures | undefined): string {
   return generated ? `not measured (generated corpus has ${generated.passages} passages; run without --quick)` : 'not measured';
 }
@@ -173,6 +199,7 @@ export function renderTables(results: BenchResults): string {
   const out: string[] = [];
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGb} GB, Node ${machine.node} (${machine.platform}); ${results.mode} run, ${Math.round(results.seconds)} s, ${results.startedAt}`,
+    `Questions: ${results.questions}${results.skipped.length > 0 ? `. Left out for want of SQuAD (--data DIR): ${results.skipped.join(', ')}` : ''}`,
     '',
   );
   if (corpora.length > 0) {

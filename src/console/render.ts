@@ -1,4 +1,4 @@
-import { countOf, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
+import { countOf, describeSetting, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
@@ -17,8 +17,10 @@ export const ANSI: TextStyle = { bold: (text) => `\u001b[1m${text}\u001b[22m` };
 /** Renders a command's reply as readable console text. */
 export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
   switch (reply.kind) {
-    case 'answer':
-      return renderAnswer(reply.answer, style);
+    case 'answer': {
+      const answer = renderAnswer(reply.answer, style);
+      return reply.followUp ? `(follow-up ${reply.followUp.depth}, read as: ${reply.answer.question})\n${answer}` : answer;
+    }
     case 'passage': {
       const { passage, document, passageCount, previousId, nextId } = reply.view;
       const neighbours = [previousId && `previous: ${previousId}`, nextId && `next: ${nextId}`].filter(Boolean).join(', ');
@@ -44,7 +46,7 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
         ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${countOf(d.passageCount, 'passage')}, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
         describeMode(overview.answering.mode, overview.answering.model),
-        'Commands: /ask question: <text> [private: true], /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question.',
+        'Commands: /ask question: <text> [private: true], /more, /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question; a line starting with ">" follows up the last answer.',
         ...(reply.recording === undefined ? [] : [`Question recording: ${reply.recording}`]),
       ].join('\n');
     }
@@ -54,6 +56,8 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
       return reply.check.quotes.length === 0
         ? "The articles don't mention this."
         : ['The articles say:', ...reply.check.quotes.flatMap((quote) => ['', ...renderQuote(quote, style)])].join('\n');
+    case 'setting':
+      return describeSetting(reply.setting, reply.saved, (id) => `#${id}`);
     case 'notice':
       return reply.text;
   }
@@ -73,7 +77,7 @@ function renderAnswer(answer: Answer, style: TextStyle): string {
     lines.push(...renderQuote(quote, style));
   });
   const shown = answer.offset + answer.quotes.length;
-  lines.push('', `confidence ${answer.confidence.toFixed(2)}${shown < answer.totalQuotes ? ` · ${answer.totalQuotes - shown} more quote(s)` : ''}`);
+  lines.push('', `confidence ${answer.confidence.toFixed(2)}${shown < answer.totalQuotes ? ` · ${answer.totalQuotes - shown} more quote(s): /more` : ''}`);
   return lines.join('\n');
 }
 

@@ -17,8 +17,10 @@ import { SpanVectors } from '../semantic/span-vectors.js';
 import type { VectorCache } from '../semantic/vector-cache.js';
 import type { Corpus } from '../corpus/types.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
-import { measureNoise, projectQuestionSets } from './noise.js';
+import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from './eval-data.js';
+import { measureNoise } from './noise.js';
 import { addTypo, seededRandom } from './typos.js';
+import { runFollowUps } from './follow-ups.js';
 
 /** A development question: `expect` lists evidence one of which the first quote must contain; null: abstain. */
 interface DevQuestion {
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     quiet: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
+    'follow-ups': { type: 'string' },
     seed: { type: 'string', default: '2022' },
     mode: { type: 'string', default: 'fused' },
     'with-distractors': { type: 'boolean', default: false },
@@ -281,27 +284,79 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const questionFile = args.questions ?? path.join(args.data, 'questions.jsonl');
-  if (!existsSync(questionFile)) {
-    console.error(`eval: no question file at ${questionFile}: the evaluation data is not in this repository; pass --data DIR (or --questions FILE)`);
+  if (args['follow-ups'] !== undefined) {
+    await evaluateFollowUps(args['follow-ups'], config.CORPUS_DIR, modes[0]!, config.CACHE_DIR);
+    return;
+  }
+  const data = findEvalData(args.data);
+  const squadNeeded = [...new Set([...(args.squad ? [data.squadV1, data.squadV2] : []), ...(args['with-distractors'] ? [data.squadV1] : [])])];
+  if (squadNeeded.includes(undefined)) {
+    const asked = [args.squad && '--squad', args['with-distractors'] && '--with-distractors'].filter(Boolean).join(' and ');
+    console.error(describeMissing('eval', data, [args.squad ? 'squad-v1.1-dev and squad-v2.0-dev' : 'squad-v1.1-dev'], `${asked} cannot run, so nothing was evaluated`));
     process.exitCode = 1;
     return;
   }
-  const questions = (await readFile(questionFile, 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DevQuestion);
+  if (args.questions !== undefined && !existsSync(args.questions)) {
+    console.error(`eval: no question file at ${args.questions}`);
+    process.exitCode = 1;
+    return;
+  }
+  // Without the development questions, the sets this repository holds are evaluated instead.
+  const questionFiles = args.questions !== undefined ? [args.questions] : data.devQuestions ? [data.devQuestions] : IN_REPO_QUESTION_SETS;
+  if (args.questions === undefined && !data.devQuestions) {
+    console.error(describeMissing('eval', data, ['questions.jsonl'], `evaluating the question sets in this repository instead (${IN_REPO_QUESTION_SETS.map((file) => path.relative(process.cwd(), file)).join(', ')})`));
+  }
+  const questionSets = await Promise.all(questionFiles.map(async (file) => ({ file, questions: await readQuestions(file) })));
   const corpusDir = args['with-distractors'] ? await withDistractors(config.CORPUS_DIR, path.join(args.data, 'squad-v1.1-dev')) : config.CORPUS_DIR;
   const semantic = modes.some((mode) => mode !== 'lexical')
     ? SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) })
     : undefined;
   questionStore = await semantic?.questionStore();
   try {
-    for (const mode of modes) await evaluate(mode, corpusDir, questionFile, questions, mode === 'lexical' ? undefined : semantic);
+    for (const mode of modes) {
+      for (const { file, questions } of questionSets) await evaluate(mode, corpusDir, file, questions, mode === 'lexical' ? undefined : semantic);
+      if (args.noise) await evaluateNoise(mode, corpusDir, questionSets, mode === 'lexical' ? undefined : semantic);
+    }
   } finally {
     await semantic?.close();
     if (corpusDir !== config.CORPUS_DIR) await rm(corpusDir, { recursive: true, force: true });
   }
+}
+
+/** `--follow-ups FILE`: the follow-up conversations, answered as served (`fused`, or `--mode lexical`), with no other data needed. */
+async function evaluateFollowUps(file: string, corpusDir: string, mode: Mode, cacheDir: string): Promise<void> {
+  if (mode === 'semantic') throw new Error('eval: --follow-ups runs the engine as served: --mode fused or lexical');
+  const semantic = mode === 'fused' ? SemanticSearch.start({ cacheDir, log: (line) => console.error(line) }) : undefined;
+  try {
+    const library = await Library.load(corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic });
+    await library.current.engine.vectorsSettled;
+    console.log(`\n== follow-ups, mode ${mode} ==`);
+    await runFollowUps(file, findCommand('ask')!, { library, invoker: { id: 'eval', isModerator: false } }, holdsEvidence, args.quiet);
+  } finally {
+    await semantic?.close();
+  }
+}
+
+/**
+ * `--noise`: the question files evaluated and this repository's own sets, together, as written and with each kind
+ * of input noise (`src/eval/noise.ts`), through `/ask` as served.
+ */
+async function evaluateNoise(mode: Mode, corpusDir: string, evaluated: readonly { file: string; questions: readonly DevQuestion[] }[], semantic: SemanticSearch | undefined): Promise<void> {
+  const library = await Library.load(corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic });
+  await library.current.engine.vectorsSettled;
+  const context: CommandContext = { library, invoker: { id: 'eval', isModerator: false } };
+  const seen = new Set(evaluated.map(({ file }) => path.resolve(file)));
+  const own = await Promise.all(IN_REPO_QUESTION_SETS.filter((file) => !seen.has(path.resolve(file))).map(async (file) => ({ file, questions: await readQuestions(file) })));
+  const judge = async (asked: readonly DevQuestion[]): Promise<boolean[]> => (await runDev(context, asked, mode, semantic)).map(isRight);
+  console.log(`\n== input noise, mode ${mode} (seed ${args.seed}) ==`);
+  await measureNoise([...evaluated, ...own], judge, { random: seededRandom(Number(args.seed)), log: console.log, showLost: !args.quiet });
+}
+
+async function readQuestions(file: string): Promise<DevQuestion[]> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as DevQuestion);
 }
 
 async function evaluate(mode: Mode, corpusDir: string, questionFile: string, questions: readonly DevQuestion[], semantic: SemanticSearch | undefined): Promise<void> {
@@ -322,12 +377,6 @@ async function evaluate(mode: Mode, corpusDir: string, questionFile: string, que
     const typo = score(typoResults);
     printDev(`With one typo per question (seed ${args.seed})`, typo);
     console.log(`  top-1 drop: ${(((dev.top1 - typo.top1) / dev.answerable) * 100).toFixed(1)} points`);
-  }
-  if (args.noise) {
-    // The question file, and the project's own sets beside this file (the file given may be one of them).
-    const own = (await projectQuestionSets()).filter((set) => path.resolve(set.file) !== path.resolve(questionFile));
-    const judge = async (asked: readonly DevQuestion[]): Promise<boolean[]> => (await runDev(context, asked, mode, semantic)).map(isRight);
-    await measureNoise([{ file: questionFile, questions }, ...own], judge, { random: seededRandom(Number(args.seed)), log: console.log, showLost: !args.quiet });
   }
   if (args.squad) {
     await runSquadRetrieval(await readSquad(path.join(args.data, 'squad-v1.1-dev')), mode, semantic);

@@ -1,6 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** A question of an evaluation set: `expect` lists evidence the first quote must hold; null: it must abstain. */
 export interface NoiseQuestion {
@@ -57,21 +55,6 @@ export const NOISES: readonly Noise[] = [
     apply: (question) => (/\bfor\b/i.test(question) ? question.replace(/\bfor\b/gi, '4') : undefined),
   },
 ];
-
-/** The project's own question sets, `src/eval/*.jsonl`, beside this file. */
-export async function projectQuestionSets(): Promise<QuestionSet[]> {
-  const folder = path.dirname(fileURLToPath(import.meta.url));
-  const files = (await readdir(folder)).filter((name) => name.endsWith('.jsonl')).sort();
-  return Promise.all(files.map(async (name) => ({ file: path.join(folder, name), questions: parseQuestions(await readFile(path.join(folder, name), 'utf8')) })));
-}
-
-/** A question file: one JSON object a line, blank lines skipped. */
-export function parseQuestions(content: string): NoiseQuestion[] {
-  return content
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as NoiseQuestion);
-}
 
 /** Tells for each question whether the bot got it right: the evidence in its first quote, or an abstention. */
 export type Judge = (questions: readonly NoiseQuestion[]) => Promise<readonly boolean[]>;

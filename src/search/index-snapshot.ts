@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileRecordOf, rememberFile, type FileRecord } from '../corpus/load-corpus.js';
 import { passageId } from '../corpus/passages.js';
+import { writeAtomically } from '../files/write-atomically.js';
 import type { Corpus, CorpusDocument, DocumentMeta, Passage } from '../corpus/types.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type CapturedSearch, type CapturedTerm, type PassageIndexOptions } from './passage-index.js';
 
@@ -195,9 +196,7 @@ export async function saveIndexSnapshot(
   const body = Buffer.concat([MAGIC, length, headerBytes, ...CHUNK_KINDS.flatMap((kind) => chunks[kind])]);
   const file = indexSnapshotFile(options.directory, corpus.directory);
   await mkdir(options.directory, { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, Buffer.concat([body, await sha256(body)]));
-  await rename(temporary, file);
+  await writeAtomically(file, Buffer.concat([body, await sha256(body)]));
 }
 
 /** A snapshot read and checked (checksum, format, code version), not yet matched to a corpus. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAtomically } from '../files/write-atomically.js';
 
 /**
  * File layout, little-endian: MAGIC, a u32 header length, the JSON header, then `count` records of a 16-byte
@@ -86,9 +87,7 @@ export class VectorCache {
     const body = Buffer.concat([MAGIC, length, header, records]);
     const checksum = createHash('sha256').update(body).digest();
     await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, Buffer.concat([body, checksum]));
-    await rename(temporary, this.file);
+    await writeAtomically(this.file, Buffer.concat([body, checksum]));
   }
 
   /** Fills the cache from a file's bytes; returns what is wrong with them instead, filling nothing. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Answer } from '../answer/types.js';
@@ -128,7 +129,7 @@ export class QuestionLog {
   /**
    * Opens the log's file, or returns a degraded log saying why it could not. A log that records nothing
    * (`record: false`: the console, or `RECORD_QUESTIONS=false`) opens it when first read instead (`/gaps`, `/help`),
-   * so a process that only answers never loads SQLite.
+   * so a process that only answers never loads SQLite, and never creates it: with no file, it reads as empty.
    */
   static open(settings: QuestionLogSettings, options: Options = {}): QuestionLog {
     const log = new QuestionLog(path.resolve(settings.dataDir, QUESTION_LOG_DEFAULTS.fileName), settings, options);
@@ -137,15 +138,24 @@ export class QuestionLog {
   }
 
   private connect(): Connection {
-    if (!this.connection) {
-      try {
-        this.connection = { db: openDatabase(this.file), problem: undefined };
-      } catch (error) {
-        this.connection = { db: undefined, problem: (error as Error).message };
-      }
+    if (this.connection) return this.connection;
+    // A log that records nothing makes no file: with none yet, it reads an empty store, and looks again next time.
+    if (!this.settings.record && !existsSync(this.file)) return (this.nothingRecorded ??= { db: openDatabase(':memory:'), problem: undefined });
+    if (this.nothingRecorded) {
+      this.nothingRecorded.db?.close();
+      this.nothingRecorded = undefined;
+      this.statements.clear();
+    }
+    try {
+      this.connection = { db: openDatabase(this.file), problem: undefined };
+    } catch (error) {
+      this.connection = { db: undefined, problem: (error as Error).message };
     }
     return this.connection;
   }
+
+  /** An empty store in memory, read while there is no file. */
+  private nothingRecorded: Connection | undefined;
 
   private get db(): Database.Database | undefined {
     return this.connect().db;
@@ -305,7 +315,7 @@ export class QuestionLog {
 
   /** Closes the file (checkpointing the WAL); later calls do nothing. */
   close(): void {
-    if (this.connection?.db?.open) this.connection.db.close();
+    for (const connection of [this.connection, this.nothingRecorded]) if (connection?.db?.open) connection.db.close();
   }
 
   private readonly statements = new Map<string, Database.Statement>();

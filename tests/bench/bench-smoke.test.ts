@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../src/bench/report.js';
-import { EVAL_DATA_PRESENT } from '../support/eval-data.js';
+import { makeTempDir } from '../fixtures/corpus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -12,15 +12,19 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * JSON only. Speed is measured by the benchmark itself, never asserted here.
  */
 describe('npm run bench --json', () => {
-  // The bench asks the development questions, which live in ../shared/eval.
-  it.skipIf(!EVAL_DATA_PRESENT)('writes one JSON object with the corpus figures, the machine and every target', async () => {
-    const { stdout } = await promisify(execFile)(
+  // Without the evaluation data (../shared/eval), as in a fresh clone: the bundled parts ask this repository's questions.
+  it('writes one JSON object with the corpus figures, the machine and every target, even without the evaluation data', async () => {
+    const missing = path.join(ROOT, 'no-such-eval-dir');
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic', '--json'],
-      { cwd: ROOT, timeout: 60_000, maxBuffer: 10 * 1024 * 1024 },
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation', '--json', '--data', missing, '--cache', await makeTempDir()],
+      { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
     );
+    expect(stderr).toContain(`bench: no questions.jsonl in ${missing} (the evaluation data is not in this repository; pass --data DIR): asking the question sets in this repository instead`);
     const results = JSON.parse(stdout) as BenchResults;
     expect(results.mode).toBe('smoke');
+    expect(results.questions).toBe('src/eval/*-questions.jsonl');
+    expect(results.skipped).toEqual([]);
     expect(results.machine.cpus).toBeGreaterThan(0);
     expect(results.corpora.map((corpus) => corpus.label)).toEqual(['bundled']);
     const [bundled] = results.corpora;
@@ -43,7 +47,22 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(19);
+    const { conversation } = results;
+    for (const value of [conversation!.mention.p99, conversation!.ask.p99, conversation!.p99Ratio, conversation!.record.heapMb]) expect(Number.isFinite(value)).toBe(true);
+    expect(conversation!.record.entries).toBe(5000);
+    expect(results.targets).toHaveLength(21);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
-  }, 90_000);
+  }, 180_000);
+
+  it('says in one line that a part asked for needs SQuAD, and measures nothing', async () => {
+    const missing = path.join(ROOT, 'no-such-eval-dir');
+    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'squad', '--data', missing], { cwd: ROOT, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure).toMatchObject({ code: 1, stdout: '' });
+    expect(failure!.stderr).toBe(
+      `bench: no squad-v1.1-dev in ${missing} (the evaluation data is not in this repository; pass --data DIR): --only squad cannot run without SQuAD, so nothing was measured\n`,
+    );
+  });
 });

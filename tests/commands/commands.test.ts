@@ -44,8 +44,8 @@ function expectWithinDiscordLimits(choices: readonly Choice[]): void {
 }
 
 describe('command definitions', () => {
-  it('registers /ask, /source, /reload, /gaps and /help within Discord naming limits', () => {
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'gaps', 'help']);
+  it('registers /ask, /source, /reload, /gaps, /conversation and /help within Discord naming limits', () => {
+    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'gaps', 'conversation', 'help']);
     for (const command of commands) {
       expect(command.definition.name).toBe(command.name);
       expect(command.name).toMatch(/^[-_a-z0-9]{1,32}$/);
@@ -122,12 +122,23 @@ describe('/source', () => {
     expect(reply).toMatchObject({ kind: 'passage', view: { passage: { id: 'bannu-siege#p3' }, passageCount: 20 } });
   });
 
-  it('says politely that an unknown id does not exist, showing what a real one looks like', async () => {
+  it('says politely that an unknown id does not exist, how many passages its document has, and what to type', async () => {
     const reply = await runCommand(source, { passage: 'bannu-siege#p99' }, asMember);
     expect(reply).toMatchObject({ kind: 'notice', tone: 'info', private: true });
     expect(noticeText(reply)).toBe(
-      'There is no passage "bannu-siege#p99". Passage ids look like bannu-siege#p5: copy one from a citation, or pick one as you type.',
+      'There is no passage "bannu-siege#p99" (bannu-siege has 20 passages). Did you mean bannu-siege#p20? Passage ids look like bannu-siege#p5, or p5 when one document has a fifth passage: copy one from a citation.',
     );
+  });
+
+  it('takes the short id p5 when only one document has a fifth passage, and says which ids "p1" could mean when several do', async () => {
+    expect(await runCommand(source, { passage: 'p5' }, asMember)).toMatchObject({ kind: 'passage', view: { passage: { id: 'bannu-siege#p5' } } });
+    const directory = await copyBundledCorpus();
+    await writeFile(path.join(directory, 'documents', 'extra.txt'), documentFile({ id: 'extra', title: 'Extra', source: 'S' }, ['A new article.']));
+    const two = { library: await Library.load(directory), invoker: MEMBER };
+    expect(noticeText(await runCommand(source, { passage: 'p1' }, two))).toBe(
+      '"p1" could be any of 2 passages: bannu-siege#p1, extra#p1. Please give the whole id.',
+    );
+    expect(await runCommand(source, { passage: 'p5' }, two)).toMatchObject({ kind: 'passage', view: { passage: { id: 'bannu-siege#p5' } } });
   });
 
   it('refuses an id too long to be one', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,5 +37,14 @@ describe('/gaps in the console', () => {
     expect(second).toMatch(/^3 question\(s\) asked in the last 7 day\(s\)/);
     expect(result.stdout).toContain('Deleted every recorded question (3) and every vote.');
     expect(third).toMatch(/^0 question\(s\) asked/);
+  }, 60_000);
+
+  it('creates no data folder or file when none exists: /help and /gaps read it as empty', async () => {
+    const missing = path.join(dataDir, 'never-made');
+    const result = await runConsole('/help\n/gaps\nWho seized the police station?\n', { env: { DATA_DIR: missing } }, 60_000);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('Question recording: off (the console never records)');
+    expect(result.stdout).toContain('0 question(s) asked in the last 30 day(s)');
+    expect(existsSync(missing)).toBe(false);
   }, 60_000);
 });

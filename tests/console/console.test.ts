@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession, runConsole, type ConsoleResult } from '../fixtures/console-process.js';
-import { BUNDLED_DOCUMENT, copyBundledCorpus, makeCorpus, REPO_ROOT, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
+import { BUNDLED_DOCUMENT, copyBundledCorpus, documentFile, makeCorpus, REPO_ROOT, removeTempDirs, scratchDir, SMALL_DOCUMENT } from '../fixtures/corpus.js';
 
 afterAll(removeTempDirs);
 
@@ -38,6 +38,7 @@ let oneShot: {
   brokenGlossaryJson: Promise<ConsoleResult>;
   badEnvironment: Promise<ConsoleResult>;
   modelOff: Promise<ConsoleResult>;
+  more: Promise<ConsoleResult>;
   formats: Promise<ConsoleResult>;
   formatsJson: Promise<ConsoleResult>;
 };
@@ -73,11 +74,15 @@ beforeAll(() => {
     brokenGlossaryJson: inCorpus(makeCorpus({ documents: { 'flood.txt': SMALL_DOCUMENT }, glossary: '{ nope' }), 'x\n', ['--json']),
     badEnvironment: runConsole('', { env: { DISCORD_TOKEN: TOKEN, MAX_CORPUS_FILE_BYTES: 'lots' } }, PROCESS_TIMEOUT),
     modelOff: runConsole('/help\nHow many hostage-takers were killed?\n', { env: { EMBEDDINGS: 'off' } }, PROCESS_TIMEOUT),
+    // Seven passages that answer alike: three pages of quotes.
+    more: inCorpus(makeCorpus({ documents: { 'flood.txt': documentFile(FLOOD, VILLAGES.map((village, i) => `Rescue teams evacuated ${10 * (i + 1)} families from the village of ${village} after the river flooded.`)) } }), ['/more', 'How many families were evacuated after the river flooded?', '/more', '/source passage: p1', '/more', '/more', ''].join('\n')),
     formats: inCorpus(formats, FORMATS_QUESTIONS),
     formatsJson: inCorpus(formats, FORMATS_QUESTIONS, ['--json']),
   };
 });
 
+const FLOOD = { id: 'flood-report', title: 'River floods the valley', source: 'Test Wire' };
+const VILLAGES = ['Alder', 'Birch', 'Cedar', 'Dogwood', 'Elm', 'Fir', 'Gum'];
 const TITLE = 'Pakistani forces retake Bannu police station seized by militants';
 const ABSTENTION = "The articles I have don't say. I only answer with quotes from them, and none answers that.";
 /** A stack trace line, which a user should never see for a problem they can fix. */
@@ -98,7 +103,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   it('starts by saying what it serves and how to ask, with no prompt', async () => {
     const header = await session.waitFor(/Ctrl-D or \/quit to leave\.\n/, PROCESS_TIMEOUT);
     expect(header).toContain('incident-desk console: 1 document(s), 20 passages from ');
-    expect(header).toContain('/ask question: …, /source passage: …, /reload, /gaps, /help.');
+    expect(header).toContain('/ask question: …, /more, /source passage: …, /reload, /gaps, /help; start a line with > to follow up the last answer.');
     expect(header).not.toContain('ask> ');
   }, PROCESS_TIMEOUT);
 
@@ -150,8 +155,15 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
     expect(reply).toContain('  (caption credit: BBC)');
   });
 
-  it('says an unknown passage id does not exist', async () => {
-    expect(await session.exchange('/source passage: bannu-siege#p404')).toMatch(/^There is no passage "bannu-siege#p404"\./);
+  it('shows the same passage for the short id "/source passage: p3", as one document has a third passage', async () => {
+    expect(await session.exchange('/source passage: p3')).toBe(await session.exchange('/source passage: bannu-siege#p3'));
+  });
+
+  it('says an unknown passage id does not exist, suggesting the nearest', async () => {
+    expect(await session.exchange('/source passage: bannu-siege#p404')).toMatch(
+      /^There is no passage "bannu-siege#p404" \(bannu-siege has 20 passages\)\. Did you mean bannu-siege#p20\?/,
+    );
+    expect(await session.exchange('/source bannu-seige#p5')).toMatch(/^There is no passage "bannu-seige#p5"\. Did you mean bannu-siege#p5\?/);
   });
 
   it('describes the corpus and example questions for /help', async () => {
@@ -161,7 +173,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   });
 
   it('says there is no such command for an unknown one', async () => {
-    expect(await session.exchange('/frobnicate now')).toBe('There is no /frobnicate command. Try /ask, /source, /reload, /gaps or /help.\n');
+    expect(await session.exchange('/frobnicate now')).toBe('There is no /frobnicate command. Try /ask, /more, /source, /reload, /gaps or /help.\n');
   });
 
   it('prints nothing for an empty or blank line', async () => {
@@ -258,7 +270,7 @@ describe('console writing to a reader that stops early', { timeout: PROCESS_TIME
   it('exits 0 without a stack trace when its output pipe closes (as with "| head -1")', async () => {
     const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/console/main.ts'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(tmpdir(), `incident-desk-console-data-${process.pid}`) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: tmpdir(), DATA_DIR: scratchDir('data'), CACHE_DIR: scratchDir('cache') },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -271,6 +283,23 @@ describe('console writing to a reader that stops early', { timeout: PROCESS_TIME
     expect(code).toBe(0);
     expect(stderr).not.toMatch(STACK_FRAME);
   }, PROCESS_TIMEOUT);
+});
+
+describe('console /more', { timeout: PROCESS_TIMEOUT }, () => {
+  it('shows the next quotes of the last answer, as the "More quotes" button does, until there are none', async () => {
+    const result = await oneShot.more;
+    expect(result.code).toBe(0);
+    const replies = result.stdout.split(/^Type a question.*\n/m)[1]!;
+    // Quotes, followed by their citation (not the passage /source shows).
+    const quoted = [...replies.matchAll(/^ {2}> Rescue teams evacuated \d+ families from the village of (\w+).*\n {2}— /gm)].map((match) => match[1]);
+    // Three, then three more, then the last: each once, whichever order they rank in.
+    expect(quoted.slice().sort()).toEqual(VILLAGES);
+    expect([...replies.matchAll(/^confidence \d\.\d\d(.*)$/gm)].map((match) => match[1])).toEqual([' · 4 more quote(s): /more', ' · 1 more quote(s): /more', '']);
+    expect(replies.startsWith('Ask a question first: /more then shows its next quotes.\n')).toBe(true);
+    // /source in between does not lose the place.
+    expect(replies).toContain('flood-report#p1: passage 1 of 7');
+    expect(replies.trimEnd().endsWith('There are no more quotes for the last question.')).toBe(true);
+  });
 });
 
 describe('console with EMBEDDINGS=off', { timeout: PROCESS_TIMEOUT }, () => {
@@ -340,6 +369,14 @@ describe('console --json', { timeout: PROCESS_TIMEOUT }, () => {
       expect(lines[index]!.confidence).toBeLessThan(0.5);
     }
     expect(lines[3]!.notice).toMatch(/at most 300 characters/);
+  });
+
+  it('says why in "abstention" whenever a line is not answered, and gives no mode for a question refused before any search', () => {
+    for (const line of lines.filter((candidate) => candidate.answered === false)) expect(typeof line.abstention).toBe('string');
+    expect(lines[2]).toMatchObject({ abstention: 'empty-question', notice: expect.stringMatching(/^question: Please type a question/) });
+    expect(lines[3]).toMatchObject({ abstention: 'too-long' });
+    for (const index of [2, 3]) expect(lines[index]!.mode).toBeUndefined();
+    expect(lines[1]).toMatchObject({ abstention: 'low-confidence', mode: 'fused' });
   });
 
   it('answers a question wrapped in emoji and markdown', () => {

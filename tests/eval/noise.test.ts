@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureNoise, NOISES, projectQuestionSets, type NoiseQuestion } from '../../src/eval/noise.js';
+import { measureNoise, NOISES, type NoiseQuestion } from '../../src/eval/noise.js';
 import { seededRandom } from '../../src/eval/typos.js';
 
 const noise = (name: string) => {
@@ -47,12 +47,6 @@ describe('the input noise of npm run eval --noise', () => {
     };
     expect(place(2022)).toEqual(place(2022));
     expect(place(2022)).not.toEqual(place(2023));
-  });
-
-  it('finds the project\'s own question sets beside it', async () => {
-    const sets = await projectQuestionSets();
-    expect(sets.map((set) => set.file.split(/[\\/]/).pop())).toEqual(['chat-questions.jsonl', 'our-questions.jsonl', 'probe-questions.jsonl']);
-    for (const set of sets) expect(set.questions.length).toBeGreaterThan(10);
   });
 
   it('reports, per kind of noise, top-1 clean and noisy on the questions it applies to, and the drop in points', async () => {

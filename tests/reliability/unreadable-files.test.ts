@@ -3,7 +3,7 @@
  * runs as root, so when the tests run as root the checks run in child processes switched to the unprivileged
  * user `nobody` (uid 65534): the probe script for Library.load and reload, and the real console for start-up.
  */
-import { chmod, chown, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,8 @@ async function chownTree(target: string, uid: number, gid: number): Promise<void
 describe('an unreadable file or folder (permissions)', () => {
   let root: string;
   let folder: string;
+  let home: string;
+  const ownFolders = (): Record<string, string> => ({ HOME: home, TMPDIR: home, CACHE_DIR: path.join(home, 'cache'), DATA_DIR: path.join(home, 'data') });
   let probe: ProbeResult | undefined;
   let probeRun: Finished | undefined;
   /** Why the checks cannot run here, if they cannot. */
@@ -48,13 +50,17 @@ describe('an unreadable file or folder (permissions)', () => {
     root = await mkdtemp(path.join(tmpdir(), 'incident-desk-unreadable-'));
     folder = path.join(root, 'corpus');
     await cp(GOOD_CORPUS, folder, { recursive: true });
+    // The children's home, temporary, cache and data folders (tsx keeps its cache in the temporary one), theirs to write.
+    home = path.join(root, 'home');
+    await mkdir(home);
     if (asRoot) {
       await chmod(root, 0o755);
       await chownTree(folder, NOBODY, NOBODY);
+      await chown(home, NOBODY, NOBODY);
     }
     try {
       probeRun = await runToEnd(TSX, [path.join(REPO_ROOT, 'tests/reliability/support/unreadable-probe.ts'), folder], {
-        env: { ...childEnv(), HOME: tmpdir() },
+        env: childEnv(ownFolders()),
         ...identity,
         timeoutMs: 60_000,
       });
@@ -101,7 +107,7 @@ describe('an unreadable file or folder (permissions)', () => {
   it('start-up: the real console process exits 1 with that clear error, no stack trace', async (context) => {
     if (impossible) return context.skip(impossible);
     const { code, stdout, stderr } = await runToEnd(TSX, [CONSOLE_MAIN], {
-      env: childEnv({ CORPUS_DIR: folder, HOME: tmpdir() }),
+      env: childEnv({ CORPUS_DIR: folder, ...ownFolders() }),
       ...identity,
       timeoutMs: 60_000,
     });

@@ -1,6 +1,7 @@
 /** The environment for running the project's real entry points as child processes in tests. */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { scratchDir } from '../fixtures/corpus.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -12,6 +13,8 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
   return {
     PATH: process.env['PATH'],
     HOME: process.env['HOME'],
+    // The run's own temporary folder (tests/support/leftovers.ts), for what the programs make there.
+    TMPDIR: tmpdir(),
     DOTENV_CONFIG_PATH: path.join(REPO_ROOT, 'tests', 'no-such.env'),
     CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
     MAX_CORPUS_FILE_BYTES: '',
@@ -21,19 +24,20 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DISCORD_API_BASE: '',
     MODERATOR_ROLE_IDS: '',
     ASK_COOLDOWN_SECONDS: '0',
-    // The sentence model costs a second and 250 MB per process: only the tests about it turn it on.
+    // The sentence model costs a second and about 150 MB per process: only the tests about it turn it on.
     EMBEDDINGS: 'off',
-    CACHE_DIR: path.join(REPO_ROOT, '.cache'),
+    CACHE_DIR: scratchDir('cache'),
     SHARD_COUNT: '',
     SHARD_IDS: '',
     HTTP_PORT: '',
     HTTP_HOST: '',
     DISCORD_PUBLIC_KEY: '',
     RELOAD_SYNC_DIR: '',
-    // Bots started by tests never write to the repository's data folder.
-    DATA_DIR: path.join(tmpdir(), `incident-desk-test-data-${process.pid}`),
+    // Bots started by tests never write to the repository's data or cache folders.
+    DATA_DIR: scratchDir('data'),
     RECORD_QUESTIONS: '',
     QUESTION_RETENTION_DAYS: '',
+    CONVERSATION_ANSWERS: '',
     ...overrides,
   };
 }
