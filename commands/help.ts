@@ -15,8 +15,14 @@ export const help: Command<Record<string, never>> = {
   },
   options: z.object({}).strip(),
   moderatorOnly: false,
-  async execute(_options, { library, questions }) {
+  async execute(_options, { library, questions, readsMessages }) {
     const { engine } = library.current;
-    return { kind: 'help', overview: { ...overviewOf(engine), version: await corpusVersion(engine.corpus) }, private: true, recording: questions?.status.text };
+    return {
+      kind: 'help',
+      overview: { ...overviewOf(engine), version: await corpusVersion(engine.corpus) },
+      private: true,
+      recording: questions?.status.text,
+      conversation: readsMessages,
+    };
   },
 };

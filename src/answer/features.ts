@@ -91,7 +91,7 @@ export const CONFIDENCE_FEATURES: readonly ConfidenceFeature[] = [
   { name: 'score', meaning: false, value: (r) => r.score },
   { name: 'scoreGap', meaning: false, value: (r) => r.score - r.topScore },
   // How far the quote leads the next: a close second says the ranker could not tell them apart.
-  { name: 'lead', meaning: false, value: (r) => r.score - r.nextScore },
+  { name: 'margin', meaning: false, value: (r) => r.score - r.nextScore },
   { name: 'probability', meaning: false, value: (r) => r.probability },
   { name: 'share', meaning: false, value: (r) => r.candidate.share },
   { name: 'ownShare', meaning: false, value: (r) => r.candidate.ownShare },

@@ -10,6 +10,8 @@ export interface Citation {
   /** Position of the passage in its document, from 1, and how many passages the document has. */
   readonly position: number;
   readonly passageCount: number;
+  /** The section of the document the passage stands in (`Passage.section`), when its document has headings. */
+  readonly section?: string | undefined;
 }
 
 /** A span of the quote's text that matched the question, as offsets into `Quote.text`. */

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { measureInteractions, type InteractionJob } from './interaction.js';
+import { measureConversation, type ConversationJob } from './conversation.js';
 import { measureCorpus, type CorpusJob } from './measure-corpus.js';
 import { measureSemantic, type SemanticJob } from './measure-semantic.js';
 import { measureFleet, measureModes, type FleetJob, type ModesJob } from './scale.js';
@@ -15,7 +16,8 @@ export type ChildJob =
   | ({ readonly kind: 'semantic' } & SemanticJob)
   | ({ readonly kind: 'modes' } & ModesJob)
   | ({ readonly kind: 'fleet' } & FleetJob)
-  | ({ readonly kind: 'store' } & StoreJob);
+  | ({ readonly kind: 'store' } & StoreJob)
+  | ({ readonly kind: 'conversation' } & ConversationJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -34,5 +36,7 @@ const figures =
           ? await measureModes(job)
           : job.kind === 'fleet'
             ? await measureFleet(job)
-            : await measureStore(job);
+            : job.kind === 'conversation'
+              ? await measureConversation(job)
+              : await measureStore(job);
 process.send({ figures }, () => process.exit(0));

@@ -16,14 +16,15 @@ import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
 import type { InteractionFigures } from './interaction.js';
 import type { StoreFigures } from './store.js';
+import type { ConversationFigures } from './conversation.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
-import { evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
+import { conversationTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -183,6 +184,7 @@ async function main(): Promise<void> {
   let modes: ModesFigures | undefined;
   let fleet: FleetFigures | undefined;
   let store: StoreFigures | undefined;
+  let conversation: ConversationFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -290,6 +292,16 @@ async function main(): Promise<void> {
         ...SIZES.store,
       });
     }
+    if (only.has('conversation')) {
+      progress(`conversation: ${SIZES.interactions} mention answers and /ask each through the Discord emulator, alternating; the recent-answers record's memory`);
+      conversation = await runChild<ConversationFigures>(work, {
+        kind: 'conversation',
+        corpusDir: bundledDir,
+        questions: devQuestions,
+        count: SIZES.interactions,
+        warmup: SIZES.interactionWarmup,
+      });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -309,7 +321,8 @@ async function main(): Promise<void> {
     modes,
     fleet,
     store,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...semanticTargets(semantic, coldStart)],
+    conversation,
+    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

@@ -5,6 +5,7 @@ import type { SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
 import { ratio } from './stats.js';
 import type { StoreFigures } from './store.js';
+import type { ConversationFigures } from './conversation.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -38,6 +39,7 @@ export interface BenchResults {
   readonly modes?: ModesFigures | undefined;
   readonly fleet?: FleetFigures | undefined;
   readonly store?: StoreFigures | undefined;
+  readonly conversation?: ConversationFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -157,6 +159,26 @@ export function evaluateTargets(
     pass: store ? store.p99AddedMs <= 1 : undefined,
   });
   return targets;
+}
+
+/** Issue 19's targets: mention answers at /ask's latency, and the recent-answers record's memory (reported, bounded). */
+export function conversationTargets(conversation: ConversationFigures | undefined): Target[] {
+  return [
+    {
+      figure: 'mention answer p99 / /ask p99, one bot, alternating',
+      target: '<= 1.2',
+      measured: conversation ? `${fmt(conversation.p99Ratio)} (${fmt(conversation.mention.p99)} / ${fmt(conversation.ask.p99)} ms; p50 ${fmt(conversation.p50Ratio)})` : 'not measured',
+      pass: conversation ? conversation.p99Ratio <= 1.2 : undefined,
+    },
+    {
+      figure: 'recent-answers record at its bound',
+      target: 'bounded, reported',
+      measured: conversation
+        ? `${fmt(conversation.record.heapMb)} MB for ${conversation.record.entries} answers (${conversation.record.bytesPerEntry} bytes each)`
+        : 'not measured',
+      pass: conversation ? conversation.record.entries > 0 : undefined,
+    },
+  ];
 }
 
 function notFullSize(generated: CorpusFigures | undefined): string {

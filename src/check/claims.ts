@@ -25,8 +25,11 @@ export interface ClaimCheck {
 }
 
 const CODE_BLOCK = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
-/** User, role and channel mentions, custom emoji, timestamps, @everyone and links: none of them is a claim. */
-const NOT_WORDS = /<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>|@(?:everyone|here)\b|https?:\/\/\S+/g;
+/**
+ * User, role and channel mentions, custom emoji, timestamps, @everyone, links and invites: none of them is a claim,
+ * nor part of a question (mentions and questions read them out of the text alike).
+ */
+export const NOT_WORDS = /<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:-?\d+(?::\w)?>|@(?:everyone|here)\b|https?:\/\/\S+|\b(?:discord(?:app)?\.com\/invite|discord\.gg)\/\S+/g;
 const SENTENCE_END = /(?<=[.!?…])\s+|\n+/;
 const LETTER = /\p{L}/u;
 

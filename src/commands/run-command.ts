@@ -41,8 +41,15 @@ export async function runCommand<Options>(
   }
 }
 
+/**
+ * One line per problem. The commands' messages are sentences naming their option ("days must be at least 1."):
+ * the option is named before a message only when the message does not name it itself.
+ */
 function describeOptionProblems(error: z.ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => {
+      const option = issue.path.join('.');
+      return option === '' || issue.message.startsWith(`${option} `) ? issue.message : `${option}: ${issue.message}`;
+    })
     .join('\n');
 }

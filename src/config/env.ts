@@ -59,6 +59,11 @@ export const envSchema = z.object({
       .transform((value) => value === 'true'),
   ),
   QUESTION_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
+  // Answers to mentions and replies in servers that chose nothing with /conversation (docs/conversation.md).
+  CONVERSATION_ANSWERS: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+    z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  ),
 });
 
 export type Config = z.infer<typeof envSchema>;

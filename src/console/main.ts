@@ -2,6 +2,8 @@ import 'dotenv/config';
 import { createInterface } from 'node:readline';
 import { commands, findCommand } from '../../commands/index.js';
 import type { CommandContext, Invoker, Reply } from '../commands/command.js';
+import { countOf } from '../commands/replies.js';
+import { ConsoleConversation, readJsonLine, readMarked } from './conversation.js';
 import { runCommand } from '../commands/run-command.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { CorpusError } from '../corpus/errors.js';
@@ -54,10 +56,11 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
     }
     // Standard output carries only the answers' JSON lines.
     for (const warning of library.current.engine.corpus.warnings) console.error(`console: warning: ${warning}`);
-    const ask = findCommand('ask')!;
+    const conversation = new ConsoleConversation(findCommand('ask')!, context, { onError });
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-      const reply = await runCommand(ask, { question: line }, context, { onError });
-      process.stdout.write(`${JSON.stringify(toJsonLine(line, reply))}\n`);
+      const read = readJsonLine(line);
+      const reply: Reply = 'problem' in read ? { kind: 'notice', tone: 'error', text: read.problem, private: false } : await conversation.answer(read);
+      process.stdout.write(`${JSON.stringify(toJsonLine('problem' in read ? line : read.question, reply))}\n`);
     }
     return 0;
   }
@@ -66,10 +69,10 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
   const style = process.stdout.isTTY ? ANSI : PLAIN;
   const snapshot = library.current.engine;
   console.log(
-    `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${snapshot.passageCount} passages from ${library.directory}.\n` +
+    `incident-desk console: ${snapshot.corpus.documents.length} document(s), ${countOf(snapshot.passageCount, 'passage')} from ${library.directory}.\n` +
       `${describeMode(snapshot.mode.mode, snapshot.mode.model)}\n` +
       snapshot.corpus.warnings.map((warning) => `warning: ${warning}\n`).join('') +
-      'Type a question, or /ask question: …, /more, /source passage: …, /reload, /gaps, /help. Ctrl-D or /quit to leave.',
+      'Type a question, or /ask question: …, /more, /source passage: …, /reload, /gaps, /help; start a line with > to follow up the last answer. Ctrl-D or /quit to leave.',
   );
   const input = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   const more = new MoreQuotes();
@@ -79,9 +82,17 @@ async function serve(context: CommandContext, onError: (error: unknown) => void)
   const ask = findCommand('ask')!;
   input.setPrompt('ask> ');
   if (interactive) input.prompt();
+  const conversation = new ConsoleConversation(ask, context, { onError });
   for await (const line of input) {
-    const parsed = parseLine(line, commands);
-    if (parsed.kind === 'command') {
+    const marked = readMarked(line);
+    const parsed = marked.followUp ? undefined : parseLine(line, commands);
+    if (parsed === undefined || (parsed.kind === 'command' && parsed.command.name === 'ask' && typeof parsed.options['question'] === 'string')) {
+      // Questions go through the conversation, so the next "> …" line can follow them up.
+      const question = parsed?.kind === 'command' ? String(parsed.options['question']) : marked.question;
+      const reply = await conversation.answer({ question, followUp: marked.followUp });
+      more.follow(reply);
+      show(reply);
+    } else if (parsed.kind === 'command') {
       const reply = await runCommand(parsed.command, parsed.options, context, { onError });
       if (parsed.command === ask) more.follow(reply);
       show(reply);

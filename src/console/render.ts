@@ -1,4 +1,4 @@
-import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
+import { countOf, describeSetting, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import type { Answer, Citation, Quote } from '../answer/types.js';
 import type { Reply } from '../commands/command.js';
@@ -17,13 +17,15 @@ export const ANSI: TextStyle = { bold: (text) => `\u001b[1m${text}\u001b[22m` };
 /** Renders a command's reply as readable console text. */
 export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
   switch (reply.kind) {
-    case 'answer':
-      return renderAnswer(reply.answer, style);
+    case 'answer': {
+      const answer = renderAnswer(reply.answer, style);
+      return reply.followUp ? `(follow-up ${reply.followUp.depth}, read as: ${reply.answer.question})\n${answer}` : answer;
+    }
     case 'passage': {
       const { passage, document, passageCount, previousId, nextId } = reply.view;
       const neighbours = [previousId && `previous: ${previousId}`, nextId && `next: ${nextId}`].filter(Boolean).join(', ');
       return [
-        `${passage.id}: ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} in "${document.title}" (${document.source})`,
+        `${passage.id}: ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} in "${document.title}" (${document.source})${passage.section === undefined ? '' : `, section "${passage.section}"`}`,
         ...quoteLines(passage.text),
         ...(passage.credit ? [`  (caption credit: ${passage.credit})`] : []),
         ...(document.url ? [`  ${document.url}`] : []),
@@ -40,11 +42,11 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
     case 'help': {
       const { overview } = reply;
       return [
-        `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`,
-        ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${d.passageCount} passages, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
+        `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${countOf(overview.passageCount, 'passage')}):`,
+        ...overview.documents.map((d) => `  - ${d.title} (${d.source}), ${countOf(d.passageCount, 'passage')}, id ${d.id}${d.url ? `, ${d.url}` : ''}`),
         ...(overview.examples.length > 0 ? ['Try:', ...overview.examples.map((example) => `  ${example}`)] : []),
         describeMode(overview.answering.mode, overview.answering.model),
-        'Commands: /ask question: <text> [private: true], /more, /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question.',
+        'Commands: /ask question: <text> [private: true], /more, /source passage: <id>, /reload and /gaps (moderators), /help. A line without "/" is a question; a line starting with ">" follows up the last answer.',
         ...(reply.recording === undefined ? [] : [`Question recording: ${reply.recording}`]),
       ].join('\n');
     }
@@ -54,6 +56,8 @@ export function renderText(reply: Reply, style: TextStyle = PLAIN): string {
       return reply.check.quotes.length === 0
         ? "The articles don't mention this."
         : ['The articles say:', ...reply.check.quotes.flatMap((quote) => ['', ...renderQuote(quote, style)])].join('\n');
+    case 'setting':
+      return describeSetting(reply.setting, reply.saved, (id) => `#${id}`);
     case 'notice':
       return reply.text;
   }
@@ -95,9 +99,9 @@ function highlight(quote: Quote, style: TextStyle): string {
   return out + quote.text.slice(at);
 }
 
-/** A citation as one line: document title, source, passage id and its place in the document. */
+/** A citation as one line: document title, source, section, passage id and its place in the document. */
 export function cite(citation: Citation): string {
-  return `"${citation.documentTitle}" (${citation.source}), ${citation.passageId}, passage ${citation.position} of ${citation.passageCount}${citation.url ? `, ${citation.url}` : ''}`;
+  return `"${citation.documentTitle}" (${citation.source}), ${citation.section === undefined ? '' : `section "${citation.section}", `}${citation.passageId}, passage ${citation.position} of ${citation.passageCount}${citation.url ? `, ${citation.url}` : ''}`;
 }
 
 function renderReloadReport(report: ReloadReport, joined: boolean): string {
@@ -107,7 +111,7 @@ function renderReloadReport(report: ReloadReport, joined: boolean): string {
   const unchanged =
     documents.added.length + documents.removed.length + documents.changed.length === 0 && !report.glossaryChanged;
   return [
-    `${joined ? 'A reload was already running; its result: ' : ''}Reloaded ${report.documentCount} document(s), ${report.passageCount} passages in ${Math.round(report.milliseconds)} ms.${unchanged ? ' Nothing changed.' : ''}`,
+    `${joined ? 'A reload was already running; its result: ' : ''}Reloaded ${report.documentCount} document(s), ${countOf(report.passageCount, 'passage')} in ${Math.round(report.milliseconds)} ms.${unchanged ? ' Nothing changed.' : ''}`,
     ...changes('documents added', documents.added),
     ...changes('documents removed', documents.removed),
     ...changes('documents changed', documents.changed),

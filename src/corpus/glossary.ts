@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { normalise } from '../search/analyzer.js';
 import type { CorpusProblem } from './errors.js';
 import { glossarySchema } from './schema.js';
@@ -22,35 +23,37 @@ export function parseGlossary(content: string, file = GLOSSARY_FILE): ParsedGlos
     return { ok: false, problems: [{ file, message: `is not valid JSON: ${(error as Error).message}` }] };
   }
   const parsed = glossarySchema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => ({
-        file,
-        field: issue.path.join('.'),
-        message: issue.message,
-      })),
-    };
-  }
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.flatMap((issue) => schemaProblems(file, issue)) };
 
   const problems: CorpusProblem[] = [];
   const entryOfTerm = new Map<string, number>();
-  parsed.data.entries.forEach((entry, index) => {
-    const distinct = new Set(entry.terms.map((term) => normalise(term.trim())));
-    if (distinct.size < 2) {
-      problems.push({ file, field: `entries.${index}.terms`, message: 'maps a term only to itself' });
-    }
+  parsed.data.entries.forEach(({ terms }, index) => {
+    const distinct = new Set(terms.map((term) => normalise(term.trim())));
+    const entry = index + 1;
+    if (distinct.size < 2) problems.push({ file, entry, field: 'terms', message: 'maps a term only to itself' });
     for (const term of distinct) {
       const earlier = entryOfTerm.get(term);
-      if (earlier !== undefined && earlier !== index) {
-        problems.push({
-          file,
-          field: `entries.${index}.terms`,
-          message: `"${term}" is also in entries.${earlier}: merge the two entries or remove one`,
-        });
+      if (earlier !== undefined && earlier !== entry) {
+        problems.push({ file, entry, field: 'terms', message: `"${term}" is also in entry ${earlier}: merge the two entries or remove one` });
       }
-      entryOfTerm.set(term, index);
+      entryOfTerm.set(term, entry);
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, glossary: parsed.data };
+}
+
+/**
+ * A schema issue as problems, each naming its entry and term as people count them, from 1 (`entries.1.terms.0` is
+ * entry 2, field "terms", term 1); an unknown key is a problem of its own.
+ */
+function schemaProblems(file: string, issue: z.core.$ZodIssue): CorpusProblem[] {
+  const [top, index, field, term] = issue.path;
+  const entry = top === 'entries' && typeof index === 'number' ? index + 1 : undefined;
+  const termOf = typeof term === 'number' ? `term ${term + 1} ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    const known = entry === undefined ? 'entries' : 'terms, kind, note';
+    return issue.keys.map((key) => ({ file, entry, field: key, message: `is not a known field (${known})` }));
+  }
+  const named = entry === undefined ? issue.path.map(String).join('.') || undefined : field === undefined ? undefined : String(field);
+  return [{ file, entry, field: named, message: `${termOf}${issue.message}` }];
 }

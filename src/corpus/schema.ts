@@ -19,7 +19,8 @@ export const documentMetaSchema = z.strictObject({
 const glossaryTerm = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
+  // An empty term is only that: saying it has no letter too would be noise.
+  .min(1, { error: 'must not be empty', abort: true })
   .max(60, 'must be at most 60 characters')
   .regex(/[\p{L}\p{N}]/u, 'must contain a letter or digit');
 

@@ -22,11 +22,21 @@ export interface Passage {
   /** Position in its document, from 1. */
   readonly position: number;
   readonly kind: 'caption' | 'paragraph';
-  /** Verbatim text from the document file (a caption without its trailing credit). */
+  /**
+   * The article's text as the document file gives it: its words verbatim and in order, a caption without its trailing
+   * credit; a line wrapped inside a paragraph is read as one space, and a Markdown document's formatting marks are
+   * left out. A line break stands only where the document breaks a line on purpose: between the items of a list or
+   * the rows of a table, or a Markdown hard break.
+   */
   readonly text: string;
   readonly sentences: readonly SentenceSpan[];
   /** The credit a caption names, e.g. "BBC" for "[Source: BBC]". */
   readonly credit?: string | undefined;
+  /**
+   * The title of the section the passage stands in: the text of the nearest Markdown heading before it (a heading
+   * repeating the document's title excepted). Shown with its citations, never quoted.
+   */
+  readonly section?: string | undefined;
 }
 
 export interface CorpusDocument {

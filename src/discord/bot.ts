@@ -10,6 +10,9 @@ import { oneLine, type Logger } from './log.js';
 import type { MessageCommand } from '../commands/message-command.js';
 import type { QuestionLog } from '../store/question-log.js';
 import { createRouter } from './router.js';
+import { createConversation } from './conversation.js';
+import { RecentAnswers } from '../conversation/recent-answers.js';
+import type { ServerSettings } from '../store/server-settings.js';
 import type { GatewaySharding } from './sharding.js';
 
 /** What serving the commands takes, whichever way interactions arrive (gateway, or HTTP: `startInteractionsServer`). */
@@ -27,6 +30,8 @@ export interface ServeSettings {
   readonly messageCommands?: readonly MessageCommand[] | undefined;
   /** Where questions and votes are recorded; the caller opens and closes it. */
   readonly questions?: QuestionLog | undefined;
+  /** Each server's settings (where the bot answers in the conversation); the caller opens and closes them. */
+  readonly settings?: ServerSettings | undefined;
 }
 
 export interface BotSettings extends ServeSettings {
@@ -38,14 +43,23 @@ export interface BotSettings extends ServeSettings {
 }
 
 /** The router both transports hand their interactions to. */
-export function routerFor(settings: ServeSettings, library: Library, logger: Logger, peers = settings.peers): ReturnType<typeof createRouter> {
+export function routerFor(
+  settings: ServeSettings,
+  library: Library,
+  logger: Logger,
+  peers = settings.peers,
+  askCooldown = new Cooldown(settings.askCooldownSeconds),
+  readsMessages = false,
+): ReturnType<typeof createRouter> {
   return createRouter({
+    readsMessages,
     library,
     commands: settings.commands,
     messageCommands: settings.messageCommands,
     questions: settings.questions,
+    settings: settings.settings,
     moderatorRoleIds: settings.moderatorRoleIds,
-    askCooldown: new Cooldown(settings.askCooldownSeconds),
+    askCooldown,
     logger,
     peers,
   });
@@ -67,8 +81,20 @@ export async function startBot(settings: BotSettings, library: Library, logger: 
   const peers =
     settings.peers ??
     (client.shard ? shardPeers(client, library, settings.label ?? describeProcess(`shard ${client.shard.ids.join(', ')}`), PEER_ANSWER_TIMEOUT_MS) : undefined);
-  const route = routerFor(settings, library, logger, peers);
+  // One cooldown for /ask and questions in the conversation: a member waits between questions however they ask.
+  const askCooldown = new Cooldown(settings.askCooldownSeconds);
+  const route = routerFor(settings, library, logger, peers, askCooldown, true);
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  const converse = createConversation({
+    library,
+    commands: settings.commands,
+    questions: settings.questions,
+    settings: settings.settings,
+    askCooldown,
+    recentAnswers: new RecentAnswers(),
+    logger,
+  });
+  client.on(Events.MessageCreate, (message) => void converse(message));
   // Without a listener, an 'error' event would crash the process; the client reconnects by itself.
   client.on(Events.Error, (error) => logger.error(`discord: client error: ${oneLine(error)}`, error));
   client.on(Events.Warn, (warning) => logger.info(`discord: warning: ${warning}`));

@@ -1,4 +1,4 @@
-import { Client, GatewayIntentBits, Options, type RESTOptions } from 'discord.js';
+import { Client, GatewayIntentBits, Options, Partials, type RESTOptions } from 'discord.js';
 import type { GatewaySharding } from './sharding.js';
 
 /** How to reach Discord. */
@@ -17,14 +17,28 @@ export interface ClientSettings {
 }
 
 /**
- * The bot's discord.js client: the Guilds intent only (slash commands need no privileged intents), and no mention
- * ever parsed by default, so a message that forgets its own `allowedMentions` still cannot ping anyone.
+ * Messages kept per channel. The bot reads a message only as it arrives, and the one it replies to, which Discord
+ * sends with it; discord.js's default of 200 per channel would keep every server's chatter.
+ */
+const MESSAGES_CACHED_PER_CHANNEL = 10;
+
+/**
+ * The bot's discord.js client: the Guilds intent for slash commands, GuildMessages and DirectMessages for questions
+ * in the conversation, and never the privileged MessageContent: Discord shows a bot the text of messages that
+ * mention it, of replies to it that mention it, and of DMs, which is all it answers. The Channel partial lets a DM
+ * arrive in a channel discord.js has not cached. No mention is ever parsed by default, so a message that forgets
+ * its own `allowedMentions` still cannot ping anyone.
  */
 export function createClient(settings: ClientSettings = {}): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds],
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel],
     allowedMentions: { parse: [] },
-    ...(settings.cacheUsers === false ? { makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, UserManager: 0 }) } : {}),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: MESSAGES_CACHED_PER_CHANNEL,
+      ...(settings.cacheUsers === false ? { UserManager: 0 } : {}),
+    }),
     // Only when set: discord.js spreads `rest` over its defaults, so `api: undefined` would erase the default URL.
     rest: {
       ...(settings.apiBase === undefined ? {} : { api: settings.apiBase }),

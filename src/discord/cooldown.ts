@@ -9,7 +9,7 @@ export class Cooldown {
   private readonly lastUse = new Map<string, number>();
 
   constructor(
-    private readonly seconds: number,
+    readonly seconds: number,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -3,6 +3,7 @@ import { commands, messageCommands } from '../../commands/index.js';
 import { ConfigError, type Config } from '../config/env.js';
 import type { Peers } from '../fleet/peers.js';
 import { QuestionLog } from '../store/question-log.js';
+import { ServerSettings } from '../store/server-settings.js';
 import { CorpusError } from '../corpus/errors.js';
 import type { ServeSettings } from './bot.js';
 import { oneLine, type Logger } from './log.js';
@@ -11,7 +12,7 @@ import { oneLine, type Logger } from './log.js';
  * What every entry point serves, from the environment: every command, with `peers` to pass reloads on to and
  * `questions` to record in.
  */
-export function serveSettings(config: Config, peers: Peers | undefined, questions?: QuestionLog): ServeSettings {
+export function serveSettings(config: Config, peers: Peers | undefined, questions?: QuestionLog, settings?: ServerSettings): ServeSettings {
   return {
     apiBase: config.DISCORD_API_BASE,
     moderatorRoleIds: config.MODERATOR_ROLE_IDS,
@@ -20,7 +21,13 @@ export function serveSettings(config: Config, peers: Peers | undefined, question
     messageCommands,
     peers,
     questions,
+    settings,
   };
+}
+
+/** Each server's settings, in the store's file, with `CONVERSATION_ANSWERS` for servers that chose nothing. */
+export function openServerSettings(config: Config, logger: Logger): ServerSettings {
+  return ServerSettings.open(config.DATA_DIR, { mode: config.CONVERSATION_ANSWERS === 'on' ? 'everywhere' : 'off' }, { onError: (line, error) => logger.error(line, error) });
 }
 
 /**

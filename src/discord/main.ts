@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { countOf } from '../commands/replies.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { Library } from '../library/library.js';
 import { describeMode } from '../semantic/semantic-search.js';
@@ -9,7 +10,7 @@ import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger } from './log.js';
 import { gatewayRole, gatewaySharding, isShardingManagerChild, releaseShardCount } from './sharding.js';
-import { describeStartupError, openQuestionLog, serveSettings, stopOnSignals } from './lifecycle.js';
+import { describeStartupError, openQuestionLog, openServerSettings, serveSettings, stopOnSignals } from './lifecycle.js';
 
 /**
  * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
@@ -28,10 +29,11 @@ async function main(): Promise<void> {
   const label = describeProcess(gatewayRole(config, process.env));
   const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
   const store = openQuestionLog(config, logger);
+  const settings = openServerSettings(config, logger);
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
-      ...serveSettings(config, peers, store.questions),
+      ...serveSettings(config, peers, store.questions, settings),
       sharding,
       label,
     },
@@ -40,12 +42,20 @@ async function main(): Promise<void> {
   );
   const { engine } = library.current;
   logger.info(
-    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
+    `incident-desk: logged in as ${bot.client.user.tag} in ${bot.client.guilds.cache.size} server(s); serving ${engine.corpus.documents.length} document(s), ${countOf(engine.passageCount, 'passage')} from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
   for (const warning of engine.corpus.warnings) logger.info(`incident-desk: warning: ${warning}`);
 
   // A snapshot save still running is let finish: cut short, the next start would build instead of loading.
-  stopOnSignals(() => Promise.all([bot.stop(), peers?.leave(), library.indexSaved()]).finally(store.close), logger, 'disconnecting');
+  stopOnSignals(
+    () =>
+      Promise.all([bot.stop(), peers?.leave(), library.indexSaved()]).finally(() => {
+        store.close();
+        settings.close();
+      }),
+    logger,
+    'disconnecting',
+  );
   // A shard whose ShardingManager died (its IPC channel closed) stops too, rather than serve on unmanaged.
   if (isShardingManagerChild(process.env)) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

@@ -1,4 +1,4 @@
-import { NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
+import { countOf, describeSetting, NOT_IN_THE_ARTICLES, SMALL_TALK_REPLY } from '../commands/replies.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import {
   ButtonStyle,
@@ -7,11 +7,12 @@ import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type RESTPostAPIChannelMessageJSONBody,
 } from 'discord-api-types/v10';
 import type { InteractionEditReplyOptions, InteractionReplyOptions } from 'discord.js';
 import { QUOTES_PER_PAGE } from '../answer/engine.js';
 import type { Answer, Citation, PassageView, Quote } from '../answer/types.js';
-import type { NoticeTone, Reply } from '../commands/command.js';
+import type { FollowUp, NoticeTone, Reply } from '../commands/command.js';
 import { describeProblem } from '../corpus/errors.js';
 import type { CorpusOverview } from '../library/overview.js';
 import type { ReloadOutcome } from '../library/reload-report.js';
@@ -42,6 +43,8 @@ export interface RenderedMessage {
 
 /** Written before the question in an answer's footer; the "more quotes" button reads the question back from it. */
 export const QUESTION_LABEL = 'Question: ';
+/** Written before a follow-up's depth and words in an answer's footer ("Follow-up 2: and when?"). */
+export const FOLLOW_UP_LABEL = 'Follow-up ';
 
 export const COLOURS = { answer: 0x2e7d32, abstention: 0x757575, passage: 0x1565c0, info: 0x1565c0, refusal: 0xef6c00, error: 0xc62828 };
 
@@ -52,17 +55,20 @@ const NO_MENTIONS = { parse: [] as [] };
 export function renderReply(reply: Reply): RenderedMessage {
   switch (reply.kind) {
     case 'answer':
-      return renderAnswer(reply.answer, reply.private, reply.feedback);
+      return renderAnswer(reply.answer, reply.private, reply.feedback, reply.followUp);
     case 'passage':
       return { embeds: [passageEmbed(reply.view)], components: [], ephemeral: reply.private };
     case 'reload':
       return { embeds: [reloadEmbed(reply.outcome, reply.fleet)], components: [], ephemeral: reply.private };
     case 'help':
-      return { embeds: [helpEmbed(reply.overview, reply.recording)], components: [], ephemeral: reply.private };
+      return { embeds: [helpEmbed(reply.overview, reply.recording, reply.conversation)], components: [], ephemeral: reply.private };
     case 'gaps':
       return renderGaps(reply.report, reply.private);
     case 'check':
       return renderCheck(reply.check, reply.private);
+    case 'setting':
+      // Channel mentions show as the channels' names and ping no one.
+      return { content: describeSetting(reply.setting, reply.saved, (id) => `<#${id}>`), embeds: [], components: [], ephemeral: reply.private };
     case 'notice':
       return renderNotice(reply.text, reply.tone, reply.private);
   }
@@ -78,6 +84,21 @@ export function renderNotice(text: string, tone: NoticeTone, ephemeral: boolean)
 /** Options for `interaction.reply` / `followUp`. */
 export function toReplyOptions(message: RenderedMessage): InteractionReplyOptions {
   return { ...messageBody(message), ...(message.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+}
+
+/**
+ * The body of `POST /channels/{id}/messages` answering a mention or a DM as a reply to `replyTo`: no mention parsed,
+ * the asker not pinged either (the reply shows under their message), and sent even if their message was deleted
+ * meanwhile. Messages cannot be ephemeral.
+ */
+export function toMessageReplyBody(message: RenderedMessage, replyTo: string): RESTPostAPIChannelMessageJSONBody {
+  return {
+    content: message.content ?? '',
+    embeds: [...message.embeds],
+    components: [...message.components],
+    allowed_mentions: { parse: [], replied_user: false },
+    message_reference: { message_id: replyTo, fail_if_not_exists: false },
+  };
 }
 
 /** Options for `interaction.editReply` after a deferral: visibility was fixed when deferring. */
@@ -97,8 +118,8 @@ function messageBody(message: RenderedMessage) {
 
 // ---------------------------------------------------------------- answers
 
-function renderAnswer(answer: Answer, ephemeral: boolean, feedback: number | undefined): RenderedMessage {
-  const footer = answerFooter(answer);
+function renderAnswer(answer: Answer, ephemeral: boolean, feedback: number | undefined, followUp: FollowUp | undefined): RenderedMessage {
+  const footer = answerFooter(answer, followUp);
   if (!answer.answered) {
     const intro = answer.abstention === 'small-talk' ? SMALL_TALK_REPLY : NOT_IN_THE_ARTICLES;
     const closest = answer.closest;
@@ -143,14 +164,19 @@ function feedbackButtons(answerId: number): APIButtonComponent[] {
   ];
 }
 
-/** `Quotes 1–3 of 7 · confidence 0.83 · Question: …` (`Quote 4 of 4` for one): plain text (footers show no markdown), kept whole. */
-function answerFooter(answer: Answer): string {
+/**
+ * `Quotes 1–3 of 7 · confidence 0.83 · Question: …` (`Quote 4 of 4` for one), with `Follow-up 2: and when? · ` before
+ * the question when it was read in the light of an earlier answer: plain text (footers show no markdown), kept whole.
+ * A follow-up to this answer reads the question and its depth back from here (`answer-message.ts`).
+ */
+function answerFooter(answer: Answer, followUp: FollowUp | undefined): string {
   const first = answer.offset + 1;
   const last = answer.offset + answer.quotes.length;
   const shown = first === last ? `Quote ${first}` : `Quotes ${first}–${last}`;
   const facts = answer.answered ? `${shown} of ${answer.totalQuotes} · confidence ${answer.confidence.toFixed(2)}` : 'No answer';
-  const question = answer.question.replace(/\s+/g, ' ').trim();
-  return clip(`${facts} · ${QUESTION_LABEL}${question}`, LIMITS.footer);
+  const flat = (text: string): string => text.replace(/\s+/g, ' ').trim();
+  const asked = followUp ? `${FOLLOW_UP_LABEL}${followUp.depth}: ${flat(followUp.asked)} · ` : '';
+  return clip(`${facts} · ${asked}${QUESTION_LABEL}${flat(answer.question)}`, LIMITS.footer);
 }
 
 /** Room left for a description once the title and footer are counted against the 6,000 total. */
@@ -179,9 +205,10 @@ export function fitQuotes(quotes: readonly Quote[], max: number): string {
     .join('\n\n');
 }
 
-/** *Title* (Source), `id`, passage 5 of 20, [article](url). */
+/** *Title* (Source), section *Casualties*, `id`, passage 5 of 20, [article](url). */
 function citationLine(citation: Citation): string {
-  const where = `\`${citation.passageId}\`, passage ${citation.position} of ${citation.passageCount}`;
+  const section = citation.section === undefined ? '' : `section *${escapeInline(citation.section)}*, `;
+  const where = `${section}\`${citation.passageId}\`, passage ${citation.position} of ${citation.passageCount}`;
   const link = citation.url ? `, ${maskedLink('article', citation.url)}` : '';
   return `*${escapeInline(citation.documentTitle)}* (${escapeInline(citation.source)}), ${where}${link}`;
 }
@@ -219,7 +246,7 @@ function passageEmbed(view: PassageView): APIEmbed {
   const title = clip(escapeInline(document.title), LIMITS.title);
   const neighbours = [previousId && `previous ${previousId}`, nextId && `next ${nextId}`].filter(Boolean).join(' · ');
   const footer = clip(
-    `${passage.id} · ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount} · ${document.source}${neighbours ? ` · ${neighbours}` : ''}`,
+    `${passage.id} · ${passage.kind === 'caption' ? 'photo caption' : 'passage'} ${passage.position} of ${passageCount}${passage.section === undefined ? '' : ` · section ${passage.section.replace(/\s+/g, ' ')}`} · ${document.source}${neighbours ? ` · ${neighbours}` : ''}`,
     LIMITS.footer,
   );
   const credit = passage.credit ? `\n*Caption credit: ${escapeInline(passage.credit)}*` : '';
@@ -258,7 +285,7 @@ function reloadEmbed(outcome: ReloadOutcome, fleet: FleetReload | undefined): AP
     ...(report.glossaryChanged ? ['**Glossary** changed'] : []),
     ...report.warnings.map((warning) => `**Warning:** ${escapeInline(warning)}`),
   ];
-  const summary = `${joined}Now serving ${report.documentCount} document(s), ${report.passageCount} passages (loaded in ${Math.round(report.milliseconds)} ms).`;
+  const summary = `${joined}Now serving ${report.documentCount} document(s), ${countOf(report.passageCount, 'passage')} (loaded in ${Math.round(report.milliseconds)} ms).`;
   const others = fleet ? fleetLines(fleet) : { lines: [], everywhere: true };
   const elsewhere = others.lines.length > 0 ? `\n\n${fitLines(others.lines, LIMITS.description / 2)}` : '';
   return {
@@ -281,14 +308,17 @@ function fleetLines({ version, peers }: FleetReload): { lines: string[]; everywh
   };
 }
 
-function helpEmbed(overview: CorpusOverview, recording: string | undefined): APIEmbed {
-  const intro = `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${overview.passageCount} passages):`;
+function helpEmbed(overview: CorpusOverview, recording: string | undefined, conversation: boolean | undefined): APIEmbed {
+  const intro = `I answer questions about the December 2022 siege of a counter-terrorism police station in Bannu, Pakistan, only with quotes from these articles (${countOf(overview.passageCount, 'passage')}):`;
   const documents = overview.documents.map(
-    (d) => `- ${d.url ? maskedLink(escapeInline(d.title), d.url) : escapeInline(d.title)} (${escapeInline(d.source)}), ${d.passageCount} passages`,
+    (d) => `- ${d.url ? maskedLink(escapeInline(d.title), d.url) : escapeInline(d.title)} (${escapeInline(d.source)}), ${countOf(d.passageCount, 'passage')}`,
   );
   const examples = overview.examples.map((example) => `- ${escapeInline(example)}`);
   const commands =
-    '**Commands:** `/ask question: …` (add `private: True` to see the answer alone), `/source passage: bannu-siege#p5`, `/reload` and `/gaps` (moderators), `/help`; on any message, Apps > *Check against the articles*.' +
+    '**Commands:** `/ask question: …` (add `private: True` to see the answer alone), `/source passage: bannu-siege#p5`, `/reload`, `/gaps` and `/conversation` (moderators), `/help`; on any message, Apps > *Check against the articles*.\n' +
+    (conversation
+      ? '**In the conversation:** mention me with a question (`@incident-desk who seized the police station?`), reply to my answer to follow up (`and when?`), or DM me.'
+      : '**In the conversation:** not here: this bot answers through HTTP interactions, which cannot read messages, so @mentions, replies and DMs go unanswered; use `/ask`.') +
     (recording === undefined ? '' : `\n**Question recording:** ${escapeText(recording)}`);
   const room = LIMITS.description - intro.length - commands.length - 160;
   const list = fitLines(documents, Math.floor(room * (examples.length > 0 ? 0.6 : 1)));

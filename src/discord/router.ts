@@ -15,11 +15,13 @@ import { runCommand } from '../commands/run-command.js';
 import type { Peers } from '../fleet/peers.js';
 import type { Library } from '../library/library.js';
 import type { QuestionLog } from '../store/question-log.js';
+import type { ServerSettings } from '../store/server-settings.js';
 import { parseButtonId } from './buttons.js';
 import type { Cooldown } from './cooldown.js';
 import { oneLine, type Logger } from './log.js';
 import { invokerOf } from './moderator.js';
-import { QUESTION_LABEL, renderNotice, renderReply, toEditOptions, toReplyOptions, type RenderedMessage } from './render.js';
+import { readAnswerFooter } from './answer-message.js';
+import { renderNotice, renderReply, toEditOptions, toReplyOptions, type RenderedMessage } from './render.js';
 
 export interface RouterOptions {
   readonly library: Library;
@@ -28,6 +30,10 @@ export interface RouterOptions {
   readonly messageCommands?: readonly MessageCommand[] | undefined;
   /** Where questions and votes are recorded; absent, nothing is. */
   readonly questions?: QuestionLog | undefined;
+  /** Each server's settings, for `/conversation`. */
+  readonly settings?: ServerSettings | undefined;
+  /** Whether the process also answers messages (the gateway), as `/help` says. */
+  readonly readsMessages?: boolean | undefined;
   /** Roles whose members count as moderators, besides those with Manage Server. */
   readonly moderatorRoleIds: readonly string[];
   /** Applied to `/ask`, the command that can be spammed; the buttons and other commands are cheap. */
@@ -71,6 +77,9 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
         peers: options.peers,
         questions: options.questions,
         guildId: interaction.guildId ?? undefined,
+        channelId: interaction.channelId ?? undefined,
+        settings: options.settings,
+        readsMessages: options.readsMessages,
       };
       let handled: Handled;
       if (interaction.isChatInputCommand()) handled = await handleCommand(interaction, context);
@@ -190,12 +199,9 @@ function optionsOf(interaction: ChatInputCommandInteraction): RawOptions {
   return Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
 }
 
-/** The question an answer was for, from its footer (see `QUESTION_LABEL`). */
+/** The question an answer was for, as the bot read it, from its footer. */
 function questionOf(message: Message): string | undefined {
-  const footer = message.embeds[0]?.footer?.text;
-  const at = footer?.indexOf(QUESTION_LABEL) ?? -1;
-  const question = at < 0 ? undefined : footer?.slice(at + QUESTION_LABEL.length).trim();
-  return question === '' ? undefined : question;
+  return readAnswerFooter(message.embeds[0]?.footer?.text)?.question;
 }
 
 /**
@@ -212,7 +218,8 @@ function withinLimits(choices: readonly Choice[], typed: string): Choice[] {
   return [{ name: truncate(`No match yet for "${typed.trim()}": keep typing`, MAX_CHOICE_LENGTH), value }];
 }
 
-function outcomeOf(reply: Reply): string {
+/** What a log line says of a reply. */
+export function outcomeOf(reply: Reply): string {
   switch (reply.kind) {
     case 'answer':
       return reply.answer.answered ? 'answered' : 'abstained';
@@ -226,6 +233,8 @@ function outcomeOf(reply: Reply): string {
       return `groups=${reply.report.groupCount}`;
     case 'check':
       return reply.check.quotes.length > 0 ? `quotes=${reply.check.quotes.length}` : 'not-mentioned';
+    case 'setting':
+      return reply.saved ? `saved=${reply.setting.mode}` : `setting=${reply.setting.mode}`;
     case 'notice':
       return reply.tone === 'refusal' ? 'refused' : reply.tone === 'error' ? 'error' : 'notice';
   }

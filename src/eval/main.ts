@@ -17,9 +17,11 @@ import { areaUnderCurve, calibrationTable, precisionCoverage, type Outcome } fro
 import { withDistractors } from './distractors.js';
 import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from './eval-data.js';
 import { holdsEvidence } from './evidence.js';
+import { measureNoise } from './noise.js';
 import { articleSplit, readQuestions, type EvalQuestion } from './question-sets.js';
 import { DEFAULT_EVAL_DIR, readSquad, squadCorpus, squadDocumentId, type SquadSet } from './squad.js';
 import { addTypo, seededRandom } from './typos.js';
+import { runFollowUps } from './follow-ups.js';
 
 const USAGE = `npm run eval [-- options]
   (no options)        the development questions (../shared/eval/questions.jsonl), or this repository's sets without it
@@ -30,7 +32,10 @@ const USAGE = `npm run eval [-- options]
   --squad             SQuAD v1.1 dev paragraph retrieval (each article alone, and all 2,067 paragraphs at once) and
                       SQuAD v2.0 dev: the confidence as a separator of unanswerable questions
   --typos             the same questions again with one seeded typo in a word of five letters or more
+  --noise             the questions and this repository's sets with one kind of input noise at a time (seeded)
+  --follow-ups FILE   follow-up conversations (src/eval/follow-ups.jsonl), with and without their context
   --mode MODE         fused (as served, the default), lexical (words only) or all
+  --seed N            the seed of --typos and --noise (2022)
   --quiet             no list of misses`;
 
 const { values: args } = parseArgs({
@@ -38,10 +43,12 @@ const { values: args } = parseArgs({
     squad: { type: 'boolean', default: false },
     chat: { type: 'boolean', default: false },
     typos: { type: 'boolean', default: false },
+    noise: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     questions: { type: 'string' },
+    'follow-ups': { type: 'string' },
     seed: { type: 'string', default: '2022' },
     mode: { type: 'string', default: 'fused' },
     'with-distractors': { type: 'boolean', default: false },
@@ -117,11 +124,16 @@ function score(results: readonly Result[]): Figures {
   };
 }
 
+/** Right: the first quote holds the evidence, or the bot abstained on a question the articles do not answer. */
+function isRight(r: Result): boolean {
+  const { expect } = r.question;
+  return expect === null ? !r.answered : r.answered && right(r.quotes[0], expect);
+}
+
 function printMisses(results: readonly Result[]): void {
   for (const r of results) {
     const { expect } = r.question;
-    const ok = expect === null ? !r.answered : r.answered && right(r.quotes[0], expect);
-    if (ok) continue;
+    if (isRight(r)) continue;
     console.log(`MISS  ${r.question.q}`);
     const given = r.answered ? r.quotes[0] : r.closest;
     console.log(`      gave: ${r.answered ? '' : '(abstained) closest: '}${given ? `${given.text} [${given.citation.passageId}, confidence ${r.confidence.toFixed(2)}]` : 'nothing'}`);
@@ -234,6 +246,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  if (args['follow-ups'] !== undefined) {
+    await evaluateFollowUps(args['follow-ups'], config.CORPUS_DIR, modes[0]!, config.CACHE_DIR);
+    return;
+  }
   const data = findEvalData(args.data);
   const chatFile = path.join(args.data, 'wiki-chat', 'questions.jsonl');
   const needed = [
@@ -282,6 +298,7 @@ async function main(): Promise<void> {
           console.log(`  top-1 drop: ${((100 * (score(results).top1 - typo.top1)) / typo.answerable).toFixed(1)} points`);
         }
       }
+      if (args.noise) await evaluateNoise(mode, context, questionSets, semantic);
       if (args.chat) await runChat(mode, distracted!, config.CORPUS_DIR, semantic, chatFile);
       if (args.squad) {
         const chatArticles = new Set((await readQuestions(chatFile).catch(() => [])).map((q) => q.article!));
@@ -294,6 +311,30 @@ async function main(): Promise<void> {
     await semantic?.close();
     if (distracted) await rm(distracted, { recursive: true, force: true });
   }
+}
+
+/** `--follow-ups FILE`: the follow-up conversations, answered as served (`fused`, or `--mode lexical`), with no other data needed. */
+async function evaluateFollowUps(file: string, corpusDir: string, mode: Mode, cacheDir: string): Promise<void> {
+  const semantic = mode === 'fused' ? SemanticSearch.start({ cacheDir, log: (line) => console.error(line) }) : undefined;
+  try {
+    const library = await libraryFor(corpusDir, mode, semantic);
+    console.log(`\n== follow-ups, mode ${mode} ==`);
+    await runFollowUps(file, findCommand('ask')!, { library, invoker: { id: 'eval', isModerator: false } }, right, args.quiet);
+  } finally {
+    await semantic?.close();
+  }
+}
+
+/**
+ * `--noise`: the question files evaluated and this repository's own sets, together, as written and with each kind
+ * of input noise (`src/eval/noise.ts`), through `/ask` as served.
+ */
+async function evaluateNoise(mode: Mode, context: CommandContext, evaluated: readonly { file: string; questions: readonly EvalQuestion[] }[], semantic: SemanticSearch | undefined): Promise<void> {
+  const seen = new Set(evaluated.map(({ file }) => path.resolve(file)));
+  const own = await Promise.all(IN_REPO_QUESTION_SETS.filter((file) => !seen.has(path.resolve(file))).map(async (file) => ({ file, questions: await readQuestions(file) })));
+  const judge = async (asked: readonly EvalQuestion[]): Promise<boolean[]> => (await ask(context, asked, semantic)).map(isRight);
+  console.log(`\n== input noise, mode ${mode} (seed ${args.seed}) ==`);
+  await measureNoise([...evaluated, ...own], judge, { random: seededRandom(Number(args.seed)), log: console.log, showLost: !args.quiet });
 }
 
 /**

@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { countOf } from '../commands/replies.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { consoleLogger as logger } from '../discord/log.js';
 import { describeStartupError, openQuestionLog, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   );
   const { engine } = library.current;
   logger.info(
-    `incident-desk: serving interactions on http://${config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host}:${server.port}/interactions; ${engine.corpus.documents.length} document(s), ${engine.passageCount} passages from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
+    `incident-desk: serving interactions on http://${config.HTTP_HOST ?? DEFAULT_INTERACTIONS_SERVER_OPTIONS.host}:${server.port}/interactions; ${engine.corpus.documents.length} document(s), ${countOf(engine.passageCount, 'passage')} from ${library.directory} (corpus version ${await corpusVersion(engine.corpus)}) as ${label}`,
   );
 
   // A snapshot save still running is let finish: cut short, the next start would build instead of loading.

@@ -31,7 +31,8 @@ function* hashing(corpus: Corpus): Generator<void, string> {
   for (const document of corpus.documents) {
     add(JSON.stringify(document.meta));
     for (const passage of document.passages) {
-      add(`${passage.id} ${passage.kind} ${passage.credit ?? ''}`);
+      // A section joins the passage's line, so a corpus without sections keeps the version it had before they existed.
+      add(`${passage.id} ${passage.kind} ${passage.credit ?? ''}${passage.section === undefined ? '' : `\0${passage.section}`}`);
       add(passage.text);
       yield;
     }

@@ -1,5 +1,5 @@
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS, type AnswerEngineOptions, type AnswerPage } from '../answer/engine.js';
-import type { Answer } from '../answer/types.js';
+import type { Answer, Quote } from '../answer/types.js';
 import { CorpusError } from '../corpus/errors.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus, type CorpusLoadOptions } from '../corpus/load-corpus.js';
 import { readIndexSnapshot, saveIndexSnapshot, type IndexSnapshotOptions } from '../search/index-snapshot.js';
@@ -99,11 +99,12 @@ export class Library {
   /**
    * Answers from the corpus serving once the question is prepared: embedding is awaited first, then the answer
    * comes synchronously from one snapshot, so a reload in between (which may change the shared index) is never
-   * seen halfway.
+   * seen halfway. Each citation names the section its passage stands in.
    */
   async answer(question: string, page?: AnswerPage): Promise<Answer> {
     const prepared = await this.snapshot.engine.prepare(question);
-    return this.snapshot.engine.answerPrepared(question, page ?? {}, prepared);
+    const { engine } = this.snapshot;
+    return withSections(engine.answerPrepared(question, page ?? {}, prepared), engine);
   }
 
   /** Re-reads the corpus folder and swaps the new corpus in, or reports why not and keeps the old one. */
@@ -136,4 +137,13 @@ export class Library {
       return { ok: false, joined: false, problems: [{ file: '.', message: `reload failed: ${(error as Error).message}` }] };
     }
   }
+}
+
+/** The answer with each quote's citation naming the section of its passage (`Passage.section`), where it has one. */
+function withSections(answer: Answer, engine: AnswerEngine): Answer {
+  const cited = (quote: Quote): Quote => {
+    const section = engine.passage(quote.citation.passageId)?.passage.section;
+    return section === undefined ? quote : { ...quote, citation: { ...quote.citation, section } };
+  };
+  return { ...answer, quotes: answer.quotes.map(cited), closest: answer.closest && cited(answer.closest) };
 }

@@ -30,7 +30,7 @@ export type ReloadOutcome =
   | { readonly ok: false; readonly problems: readonly CorpusProblem[]; readonly joined: boolean };
 
 /**
- * Compares two corpora by document id and passage id: a passage whose text differs counts as changed, a document
+ * Compares two corpora by document id and passage id: a passage whose text or section differs counts as changed, a document
  * whose metadata, file or passages differ counts as changed. Runs in slices: at 100,000 passages the comparison
  * takes over a second, which must not hold the event loop.
  */
@@ -52,7 +52,8 @@ function* comparison(before: Corpus, after: Corpus, milliseconds: number): Gener
     for (const document of corpus.documents) {
       if (shared.has(document)) continue;
       for (const passage of document.passages) {
-        passages.set(passage.id, passage.text);
+        // A section is compared with the text; a passage without one keeps its text as it is (no copy).
+        passages.set(passage.id, passage.section === undefined ? passage.text : `${passage.section}\0${passage.text}`);
         yield;
       }
     }
@@ -85,7 +86,7 @@ function* sameDocument(a: CorpusDocument, b: CorpusDocument): Generator<void, bo
   if (a.file !== b.file || JSON.stringify(a.meta) !== JSON.stringify(b.meta) || a.passages.length !== b.passages.length) return false;
   for (let i = 0; i < a.passages.length; i++) {
     const [p, q] = [a.passages[i]!, b.passages[i]!];
-    if (p.text !== q.text || p.kind !== q.kind || p.credit !== q.credit) return false;
+    if (p.text !== q.text || p.kind !== q.kind || p.credit !== q.credit || p.section !== q.section) return false;
     yield;
   }
   return true;

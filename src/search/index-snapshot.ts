@@ -20,7 +20,7 @@ const CHECKSUM_BYTES = 32;
  * The snapshot's format. Bump it when what is saved changes shape; a change to the analysis (tokens, stems, context)
  * or to parsing needs no bump, as the code version ({@link indexCodeVersion}) hashes that code.
  */
-export const INDEX_SNAPSHOT_FORMAT = 4;
+export const INDEX_SNAPSHOT_FORMAT = 5;
 
 export interface IndexSnapshotOptions {
   /** The folder the snapshot is kept in (`CACHE_DIR`). */
@@ -43,7 +43,7 @@ const PASSAGES_PER_PAUSE = 2000;
 /** A document as saved: its file, the file's content hash and signature (see `FileRecord`), its metadata and passage count. */
 type SavedDocument = readonly [file: string, hash: string, signature: string | null, meta: DocumentMeta, passages: number];
 /** A passage as saved: what its document and position do not give, its sentences as `[start, end, start, end…]`. */
-type SavedPassage = readonly [text: string, kind: Passage['kind'], credit: string | null, sentences: readonly number[]];
+type SavedPassage = readonly [text: string, kind: Passage['kind'], credit: string | null, sentences: readonly number[], section: string | null];
 
 interface Header {
   readonly format: number;
@@ -147,7 +147,7 @@ async function sha256(bytes: Buffer): Promise<Buffer> {
 }
 
 function savedPassage(passage: Passage): SavedPassage {
-  return [passage.text, passage.kind, passage.credit ?? null, passage.sentences.flatMap((sentence) => [sentence.start, sentence.end])];
+  return [passage.text, passage.kind, passage.credit ?? null, passage.sentences.flatMap((sentence) => [sentence.start, sentence.end]), passage.section ?? null];
 }
 
 /**
@@ -274,7 +274,7 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
   const documents: CorpusDocument[] = [];
   let next = 0;
   for (const [documentFile, hash, signature, meta, count] of header.documents) {
-    const document: CorpusDocument = { meta, file: documentFile, passages: passages.slice(next, next + count).map(([text, kind, credit, sentences], i) => toPassage(meta.id, i + 1, text, kind, credit, sentences)) };
+    const document: CorpusDocument = { meta, file: documentFile, passages: passages.slice(next, next + count).map((saved, i) => toPassage(meta.id, i + 1, saved)) };
     rememberFile(document, { hash, signature: signature ?? undefined });
     documents.push(document);
     if (Math.floor((next + count) / PASSAGES_PER_PAUSE) > Math.floor(next / PASSAGES_PER_PAUSE)) await pause();
@@ -314,8 +314,17 @@ async function readSnapshot(file: string, bytes: Buffer, options: IndexSnapshotO
   };
 }
 
-function toPassage(documentId: string, position: number, text: string, kind: Passage['kind'], credit: string | null, sentences: readonly number[]): Passage {
+function toPassage(documentId: string, position: number, [text, kind, credit, sentences, section]: SavedPassage): Passage {
   const spans = [];
   for (let i = 0; i + 1 < sentences.length; i += 2) spans.push({ start: sentences[i]!, end: sentences[i + 1]! });
-  return { id: passageId(documentId, position), documentId, position, kind, text, sentences: spans, credit: credit ?? undefined };
+  return {
+    id: passageId(documentId, position),
+    documentId,
+    position,
+    kind,
+    text,
+    sentences: spans,
+    credit: credit ?? undefined,
+    ...(section === null ? {} : { section }),
+  };
 }

@@ -14,8 +14,9 @@ export interface IndexedPassage {
   readonly passage: Passage;
   readonly document: CorpusDocument;
   /**
-   * The text a passage that opens by referring back ("The group…", "It…", "He…") refers to: the passages
-   * before it, so that "The group emerged in 2007" can answer a question naming the group.
+   * What a passage is about without saying it: the title of its section, and the text a passage that opens by
+   * referring back ("The group…", "It…", "He…") refers to, the passages before it, so that "The group emerged in
+   * 2007" can answer a question naming the group.
    */
   readonly context?: string | undefined;
 }
@@ -26,7 +27,10 @@ const REFERS_BACK =
 /** How many passages back a chain of references may reach. */
 const MAX_CONTEXT_PASSAGES = 3;
 
-/** Each passage with its context: the passages before it, back to the first that does not itself refer back. */
+/**
+ * Each passage with its context: its section's title, and the passages before it, back to the first that does not
+ * itself refer back.
+ */
 function withContext(document: CorpusDocument): IndexedPassage[] {
   return document.passages.map((passage, i) => {
     const earlier: string[] = [];
@@ -35,6 +39,7 @@ function withContext(document: CorpusDocument): IndexedPassage[] {
       earlier.unshift(previous);
       refersBack = REFERS_BACK.test(previous);
     }
+    if (passage.section !== undefined) earlier.unshift(passage.section);
     return { passage, document, context: earlier.length > 0 ? earlier.join('\n') : undefined };
   });
 }

@@ -2,6 +2,7 @@ import { isStopStem, isStopWord, normalise, STOP_WORD_LIST, tokenize, type Token
 import { typingDistance } from './edit-distance.js';
 import { isEnglishWord } from './english-rarity.js';
 import type { AliasGroup, GlossaryLookup } from './glossary-lookup.js';
+import { cleanQuestion } from './question-text.js';
 
 /**
  * One thing the question asks about: a content word, or a glossary term with all its aliases.
@@ -119,11 +120,58 @@ const SHORTHAND: ReadonlyMap<string, string> = new Map([
 const SHORTHAND_WORD = new RegExp(`(?<![\\p{L}\\p{N}'.])(?:${[...SHORTHAND.keys()].join('|')})(?![\\p{L}\\p{N}'.])`, 'gu');
 
 /**
- * The question with chat shorthand written out ("how many ppl died" → "how many people died"), so that the cues
- * and the words are read as meant; the rest is left as typed.
+ * Chat's interjections, which carry no question: "who seized the station lol". In any case ("LOL"), and with the
+ * comma or spaces before them.
+ */
+const FILLER =
+  /[\s,]*(?<![\p{L}\p{N}'])(?:lol|lul|lmao|lmfao|rofl|ha(?:ha)+|he(?:he)+|xd|omg|omfg|smh|tbh|ngl|imo|imho|btw|fyi)(?![\p{L}\p{N}'])/giu;
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+/** Chat's "4" for "for" and "2" for "to", which only these words can follow; a count ("4 days", "2 of them") cannot. */
+const DIGIT_WORDS: ReadonlyMap<string, string> = new Map([
+  ['4', 'for'],
+  ['2', 'to'],
+]);
+const NOT_COUNTED: ReadonlySet<string> = new Set([
+  'the', 'a', 'an', 'this', 'that', 'these', 'those', 'his', 'her', 'their', 'its', 'our', 'my', 'your', 'him', 'them',
+  'me', 'you', 'it', 'what', 'how', 'who', 'whom', 'which', 'why', 'when', 'where', 'real', 'sure', 'ever', 'now',
+]);
+/**
+ * A lone "4" or "2" (not part of "4.5", "4:30", "4th", "$2", "2%"), with the word after it, or the end of the
+ * question after a word ("what does TTP stand 4?").
+ */
+const DIGIT_WORD = /(?<![\p{L}\p{N}$£€.,:'])([42])(?![\p{L}\p{N}%:']|[.,]\d)(?=(\s+[\p{L}']+)|\s*[?!.]*\s*$)/gu;
+
+/** Words after which a number is a count, whatever follows it: "the 2 who died", "all 4 of them". */
+const COUNTED_AFTER = /\b(?:the|these|those|all|only|about|around|nearly|almost|over|under|just|least|another|other)\s+$/i;
+
+/** "for" or "to" where the digit in `text` at `at`, followed by `next` (or ending the question), stands for it. */
+function writeOutDigitWord(text: string, digit: string, at: number, next: string | undefined): string {
+  const word = DIGIT_WORDS.get(digit)!;
+  if (COUNTED_AFTER.test(text.slice(0, at))) return digit;
+  if (next !== undefined) {
+    const following = next.trim().toLowerCase();
+    return NOT_COUNTED.has(following) || /^\p{L}{3,}ing$/u.test(following) ? word : digit;
+  }
+  // Ending the question: "for" after a content word ("stand 4?"), a count after a stop word ("were there 4?").
+  const before = /([\p{L}']+)\s+$/u.exec(text.slice(0, at))?.[1]?.toLowerCase();
+  return before !== undefined && !isStopWord(before) ? word : digit;
+}
+
+/**
+ * The question as it is read: cleaned of input noise (`cleanQuestion`), then with chat written out ("how many ppl
+ * died" → "how many people died", "wat is the reason 4 the attack lol" → "what is the reason for the attack"), so
+ * that the cues and the words are read as meant; the rest is left as typed. The sentence model reads the same text.
  */
 export function expandShorthand(text: string): string {
-  return text.replace(SHORTHAND_WORD, (word) => SHORTHAND.get(word) ?? word);
+  const cleaned = cleanQuestion(text);
+  // The comma after a filler that opened the question goes with it: "omg, what happened".
+  const withoutFiller = cleaned.replace(FILLER, '').replace(/^[\s,]+/, '').trim();
+  // A filler alone ("lol") is small talk, which the sentence model answers as such.
+  const chat = HAS_WORD.test(withoutFiller) ? withoutFiller : cleaned;
+  return chat
+    .replace(SHORTHAND_WORD, (word) => SHORTHAND.get(word) ?? word)
+    .replace(DIGIT_WORD, (digit: string, _: string, next: string | undefined, at: number, whole: string) => writeOutDigitWord(whole, digit, at, next));
 }
 
 /** "What happened?", "What is this about?", "Tell me about it", "Summary": the question is the story itself. */

@@ -30,4 +30,14 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX votes_by_question ON votes (question_id);
   `,
+  // 2: where each server lets the bot answer in the conversation (mentions, replies). Server and channel ids only.
+  `
+  CREATE TABLE conversation_settings (
+    guild_id TEXT PRIMARY KEY,
+    mode TEXT NOT NULL CHECK (mode IN ('everywhere', 'off', 'channels')),
+    -- For 'channels': the channel ids, comma-separated.
+    channel_ids TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

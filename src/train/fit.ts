@@ -19,11 +19,16 @@ export interface FitOptions {
   /** The questions the threshold is chosen on (validation split). */
   readonly thresholdSources: readonly string[];
   readonly seed: number;
+  /**
+   * Features (ranker's or confidence's, by name) held at one value while fitting, so that their weight stays 0: how
+   * `npm run train -- --ablate` measures what each signal is worth. Empty for the served model.
+   */
+  readonly leftOut: readonly string[];
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {
   hiddenUnits: 0,
-  epochs: 30,
+  epochs: 15,
   batchQuestions: 32,
   learningRate: 0.02,
   l2: 1e-4,
@@ -31,6 +36,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   precision: 0.55,
   thresholdSources: ['wiki-chat'],
   seed: 2022,
+  leftOut: [],
 };
 
 /** Which group a source belongs to for weighting: the project's own sets, bundled or with distractors, are one. */
@@ -43,23 +49,35 @@ export function sourceGroup(source: string): string {
  * and chooses each mode's threshold on the validation split.
  */
 export async function fitModel(table: TrainingTable, tableBytes: Buffer, options: FitOptions = DEFAULT_FIT_OPTIONS): Promise<AnswerModelFile> {
-  await tf.setBackend('cpu');
-  // The CPU backend greets Node users on first use; production mode keeps the training log to what it measures.
-  tf.enableProdMode();
-  const modes = {} as Record<AnsweringMode, AnswerModelFile['modes']['fused']>;
-  for (const mode of ['fused', 'lexical'] as const) {
-    const ranker = fitRanker(table, mode, options);
-    const confidence = fitConfidence(table, mode, ranker, options);
-    const threshold = chooseThreshold(table, mode, ranker, confidence, options);
-    modes[mode] = { ranker, confidence, threshold };
-  }
+  const modes = {} as Record<AnsweringMode, FittedMode>;
+  for (const mode of ['fused', 'lexical'] as const) modes[mode] = await fitMode(table, mode, options);
   return { format: MODEL_FORMAT, trainedOn: { table: sha256(tableBytes), sources: table.sources }, modes };
 }
 
+export type FittedMode = AnswerModelFile['modes'][AnsweringMode];
+
+/** One mode's ranker, confidence and threshold. */
+export async function fitMode(table: TrainingTable, mode: AnsweringMode, options: FitOptions = DEFAULT_FIT_OPTIONS): Promise<FittedMode> {
+  await tf.setBackend('cpu');
+  // The CPU backend greets Node users on first use; production mode keeps the training log to what it measures.
+  tf.enableProdMode();
+  const ranker = fitRanker(table, mode, options);
+  const confidence = fitConfidence(table, mode, ranker, options);
+  return { ranker, confidence, threshold: chooseThreshold(table, mode, ranker, confidence, options) };
+}
+
+/** Sets the left-out features' column to 0 in place: it no longer varies, so its weight is never moved from 0. */
+function holdLeftOut(rows: Float64Array[], names: readonly string[], leftOut: readonly string[]): Float64Array[] {
+  const columns = names.flatMap((name, k) => (leftOut.includes(name) ? [k] : []));
+  for (const row of rows) for (const k of columns) row[k] = 0;
+  return rows;
+}
+
 /** The rows of a question's candidates in this mode, and which are right. */
-function rowsOf(question: TrainingQuestion, mode: AnsweringMode, candidates: readonly TrainingCandidate[] = question.candidates): { rows: Float64Array[]; right: boolean[] } {
-  const kept = placeable(mode === 'fused' ? candidates : candidates.filter((c) => c.byWords));
-  const rows = featureRows(kept, question.signals.cue !== undefined, candidateFeatures(mode));
+function rowsOf(question: TrainingQuestion, mode: AnsweringMode, leftOut: readonly string[]): { rows: Float64Array[]; right: boolean[] } {
+  const kept = placeable(mode === 'fused' ? question.candidates : question.candidates.filter((c) => c.byWords));
+  const features = candidateFeatures(mode);
+  const rows = holdLeftOut(featureRows(kept, question.signals.cue !== undefined, features), features.map((f) => f.name), leftOut);
   return { rows, right: kept.map((c) => c.right) };
 }
 
@@ -90,9 +108,9 @@ function standardisation(rows: readonly Float64Array[], width: number): { mean: 
  * left out so that SQuAD v1.1 dev's figures stay out of sample.
  */
 function fitRanker(table: TrainingTable, mode: AnsweringMode, options: FitOptions): Scorer {
-  const questions = table.questions.filter((q) => q.split === 'train' && q.source !== 'squad-v2' && rowsOf(q, mode).right.some(Boolean));
+  const questions = table.questions.filter((q) => q.split === 'train' && q.source !== 'squad-v2' && rowsOf(q, mode, []).right.some(Boolean));
   const weights = weightsOf(questions, options);
-  const data = questions.map((q) => rowsOf(q, mode));
+  const data = questions.map((q) => rowsOf(q, mode, options.leftOut));
   const features = candidateFeatures(mode).map((f) => f.name);
   const width = features.length;
   const { mean, scale } = standardisation(data.flatMap((d) => d.rows), width);
@@ -185,7 +203,7 @@ function fitConfidence(table: TrainingTable, mode: AnsweringMode, ranker: Scorer
   const rowWeights: number[] = [];
   variants.forEach(({ question, candidates }, i) => {
     for (const { signals, right } of placed(question, candidates, mode, ranker).slice(0, CONFIDENCE_RANKS)) {
-      rows.push(confidenceRow(signals, mode));
+      rows.push(holdLeftOut([confidenceRow(signals, mode)], confidenceFeatures(mode).map((f) => f.name), options.leftOut)[0]!);
       labels.push(right ? 1 : 0);
       rowWeights.push(weights[i]!);
     }
@@ -234,7 +252,7 @@ function chooseThreshold(table: TrainingTable, mode: AnsweringMode, ranker: Scor
 }
 
 /** A training question's quotes as the engine places them: one per passage, best first, with whether each is right. */
-function placed(question: TrainingQuestion, candidates: readonly TrainingCandidate[], mode: AnsweringMode, ranker: Scorer): { signals: RankedSignals; right: boolean }[] {
+export function placed(question: TrainingQuestion, candidates: readonly TrainingCandidate[], mode: AnsweringMode, ranker: Scorer): { signals: RankedSignals; right: boolean }[] {
   const kept = placeable(mode === 'fused' ? candidates : candidates.filter((c) => c.byWords));
   return rankWith(ranker, kept, question.signals, mode).map(({ index, signals }) => ({ signals, right: kept[index]!.right }));
 }

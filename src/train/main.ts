@@ -11,19 +11,26 @@ import { SemanticSearch } from '../semantic/semantic-search.js';
 import { extractTable, type ExtractionPlan } from './extract.js';
 import { DEFAULT_FIT_OPTIONS, fitModel } from './fit.js';
 import { DEFAULT_TABLE_FILE, modelText } from './model-text.js';
+import { runAblations } from './ablate.js';
 import { decodeTable, encodeTable } from './table.js';
+import { tableFigures } from './table-figures.js';
+
+const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
 
 const USAGE = `npm run train [-- options]
   Rebuilds model/answer-model.json from the shared data: measures every training question's candidates with the
   engine (the sentence model included) into model/training-table.json.gz, then fits the ranker and the confidence.
   --fit-only      fit from the committed table, without the shared data or the sentence model
   --data DIR      the shared evaluation data (default ../shared/eval)
-  --check         fit from the committed table and exit 1 if the committed model is not what it gives`;
+  --check         fit from the committed table and exit 1 if the committed model is not what it gives
+  --ablate        fit from the committed table with each signal left out in turn and print the validation figures
+                  (docs/learning.md); writes no model`;
 
 const { values: args } = parseArgs({
   options: {
     'fit-only': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
+    ablate: { type: 'boolean', default: false },
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     help: { type: 'boolean', default: false },
   },
@@ -51,7 +58,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = parseConfig(process.env);
-  const fitOnly = args['fit-only'] || args.check;
+  const fitOnly = args['fit-only'] || args.check || args.ablate;
   let tableBytes: Buffer;
   if (fitOnly) {
     tableBytes = await readFile(DEFAULT_TABLE_FILE).catch(() => {
@@ -73,10 +80,22 @@ async function main(): Promise<void> {
       await semantic.close();
     }
   }
+  const table = decodeTable(tableBytes, DEFAULT_TABLE_FILE);
+  if (args.ablate) {
+    await runAblations(table, DEFAULT_FIT_OPTIONS, console.log);
+    return;
+  }
   const started = Date.now();
-  const model = await fitModel(decodeTable(tableBytes, DEFAULT_TABLE_FILE), tableBytes, DEFAULT_FIT_OPTIONS);
+  const model = await fitModel(table, tableBytes, DEFAULT_FIT_OPTIONS);
   const text = modelText(model);
   console.error(`train: fitted in ${((Date.now() - started) / 1000).toFixed(0)} s; thresholds: fused ${model.modes.fused.threshold}, lexical ${model.modes.lexical.threshold}`);
+  for (const mode of ['fused', 'lexical'] as const) {
+    for (const f of tableFigures(table, mode, model.modes[mode])) {
+      console.error(
+        `train: ${mode}, ${f.source} validation (${f.answerable} answerable, ${f.unanswerable} not): ranked first ${percent(f.rankedFirst, f.answerable)}, answered and right ${percent(f.answeredRight, f.answerable)}, answers ${percent(f.answered, f.answerable)}, abstains ${percent(f.abstained, f.unanswerable)}, AUC ${f.auc.toFixed(3)}`,
+      );
+    }
+  }
   if (args.check) {
     const committed = await readFile(DEFAULT_MODEL_FILE, 'utf8').catch(() => '');
     if (committed !== text) {

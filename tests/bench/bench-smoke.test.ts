@@ -17,7 +17,7 @@ describe('npm run bench --json', () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic', '--json', '--data', missing, '--cache', await makeTempDir()],
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation', '--json', '--data', missing, '--cache', await makeTempDir()],
       { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
     );
     expect(stderr).toContain(`bench: no questions.jsonl in ${missing} (the evaluation data is not in this repository; pass --data DIR): asking the question sets in this repository instead`);
@@ -47,7 +47,10 @@ describe('npm run bench --json', () => {
     const [fused] = results.semantic ?? [];
     expect(fused).toMatchObject({ label: 'bundled', vectors: 'whole' });
     for (const value of [fused!.answer.ours.p99, fused!.answer.floor.p99, fused!.answer.p99Ratio, fused!.rssMb]) expect(Number.isFinite(value)).toBe(true);
-    expect(results.targets).toHaveLength(19);
+    const { conversation } = results;
+    for (const value of [conversation!.mention.p99, conversation!.ask.p99, conversation!.p99Ratio, conversation!.record.heapMb]) expect(Number.isFinite(value)).toBe(true);
+    expect(conversation!.record.entries).toBe(5000);
+    expect(results.targets).toHaveLength(21);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 180_000);
 

@@ -44,8 +44,8 @@ function expectWithinDiscordLimits(choices: readonly Choice[]): void {
 }
 
 describe('command definitions', () => {
-  it('registers /ask, /source, /reload, /gaps and /help within Discord naming limits', () => {
-    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'gaps', 'help']);
+  it('registers /ask, /source, /reload, /gaps, /conversation and /help within Discord naming limits', () => {
+    expect(commands.map((command) => command.name)).toEqual(['ask', 'source', 'reload', 'gaps', 'conversation', 'help']);
     for (const command of commands) {
       expect(command.definition.name).toBe(command.name);
       expect(command.name).toMatch(/^[-_a-z0-9]{1,32}$/);
@@ -101,7 +101,7 @@ describe('/ask', () => {
   });
 
   it('refuses a private flag that is not a boolean and a page out of range', async () => {
-    expect(noticeText(await runCommand(ask, { question: 'x', private: 'maybe' }, asMember))).toMatch(/^private: /);
+    expect(noticeText(await runCommand(ask, { question: 'x', private: 'maybe' }, asMember))).toBe('private must be true or false.');
     expect(noticeText(await runCommand(ask, { question: 'x', page: 21 }, asMember))).toMatch(/^page: /);
   });
 

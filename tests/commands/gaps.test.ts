@@ -36,8 +36,8 @@ describe('/gaps', () => {
   });
 
   it('refuses a period outside 1 to 365 days with the reason', async () => {
-    expect(await runCommand(gaps, { days: 0 }, context)).toMatchObject({ kind: 'notice', text: 'days: days must be at least 1.' });
-    expect(await runCommand(gaps, { days: 400 }, context)).toMatchObject({ kind: 'notice', text: 'days: days can be at most 365.' });
+    expect(await runCommand(gaps, { days: 0 }, context)).toMatchObject({ kind: 'notice', text: 'days must be at least 1.' });
+    expect(await runCommand(gaps, { days: 400 }, context)).toMatchObject({ kind: 'notice', text: 'days can be at most 365.' });
   });
 
   it('reads "/gaps clear" and "/gaps days: 7 page: 2" typed in the console', () => {

@@ -25,12 +25,17 @@ describe('parseConfig', () => {
       DATA_DIR: './data',
       RECORD_QUESTIONS: true,
       QUESTION_RETENTION_DAYS: 90,
+      CONVERSATION_ANSWERS: 'on',
     });
   });
 
   it('refuses a RECORD_QUESTIONS that is not true or false, and a retention of no days', () => {
     expect(configError({ RECORD_QUESTIONS: 'no' }).message).toContain('RECORD_QUESTIONS: must be true or false');
     expect(configError({ QUESTION_RETENTION_DAYS: '0' }).message).toContain('QUESTION_RETENTION_DAYS');
+  });
+
+  it('refuses a CONVERSATION_ANSWERS that is not on or off', () => {
+    expect(configError({ CONVERSATION_ANSWERS: 'channels' }).message).toContain('CONVERSATION_ANSWERS: must be "on" or "off"');
   });
 
   it('treats empty values as unset, as an .env copied from .env.example has them', () => {
@@ -58,6 +63,7 @@ describe('parseConfig', () => {
         DATA_DIR: '/var/lib/desk',
         RECORD_QUESTIONS: 'false',
         QUESTION_RETENTION_DAYS: '30',
+        CONVERSATION_ANSWERS: ' Off',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -74,6 +80,7 @@ describe('parseConfig', () => {
       DATA_DIR: '/var/lib/desk',
       RECORD_QUESTIONS: false,
       QUESTION_RETENTION_DAYS: 30,
+      CONVERSATION_ANSWERS: 'off',
     });
   });
 

@@ -39,9 +39,21 @@ let oneShot: {
   badEnvironment: Promise<ConsoleResult>;
   modelOff: Promise<ConsoleResult>;
   more: Promise<ConsoleResult>;
+  formats: Promise<ConsoleResult>;
+  formatsJson: Promise<ConsoleResult>;
 };
 
+/** A Markdown article with a section, and a plain-text one hard-wrapped at a short width. */
+const FORMATS_CORPUS = {
+  documents: {
+    'floods.md': '---\nid: floods\ntitle: Floods in the valley\nsource: Wire\n---\n# Floods in the valley\n\n## Rescue work\n\nRescue teams evacuated **120 families** from [the lower villages](https://example.org/map).\n',
+    'dam.txt': '---\nid: dam\ntitle: Dam inspection\nsource: Wire\n---\nThe dam engineers reported that the\nspillway had cracked overnight, and\nthat repairs would take a week.\n',
+  },
+};
+const FORMATS_QUESTIONS = 'How many families did rescue teams evacuate?\nWhat did the dam engineers report about the spillway?\n';
+
 beforeAll(() => {
+  const formats = makeCorpus(FORMATS_CORPUS);
   const inCorpus = (corpus: Promise<string>, input: string, args: string[] = []): Promise<ConsoleResult> =>
     corpus.then((corpusDir) => runConsole(input, { corpusDir, args }, PROCESS_TIMEOUT));
   oneShot = {
@@ -64,6 +76,8 @@ beforeAll(() => {
     modelOff: runConsole('/help\nHow many hostage-takers were killed?\n', { env: { EMBEDDINGS: 'off' } }, PROCESS_TIMEOUT),
     // Seven passages that answer alike: three pages of quotes.
     more: inCorpus(makeCorpus({ documents: { 'flood.txt': documentFile(FLOOD, VILLAGES.map((village, i) => `Rescue teams evacuated ${10 * (i + 1)} families from the village of ${village} after the river flooded.`)) } }), ['/more', 'How many families were evacuated after the river flooded?', '/more', '/source passage: p1', '/more', '/more', ''].join('\n')),
+    formats: inCorpus(formats, FORMATS_QUESTIONS),
+    formatsJson: inCorpus(formats, FORMATS_QUESTIONS, ['--json']),
   };
 });
 
@@ -89,7 +103,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   it('starts by saying what it serves and how to ask, with no prompt', async () => {
     const header = await session.waitFor(/Ctrl-D or \/quit to leave\.\n/, PROCESS_TIMEOUT);
     expect(header).toContain('incident-desk console: 1 document(s), 20 passages from ');
-    expect(header).toContain('/ask question: …, /more, /source passage: …, /reload, /gaps, /help.');
+    expect(header).toContain('/ask question: …, /more, /source passage: …, /reload, /gaps, /help; start a line with > to follow up the last answer.');
     expect(header).not.toContain('ask> ');
   }, PROCESS_TIMEOUT);
 
@@ -209,7 +223,7 @@ describe('console, line mode (standard input is a pipe)', { timeout: PROCESS_TIM
   it('reloads with a warning naming an article saved outside documents/, and serves the rest', async () => {
     await writeFile(path.join(corpusDir, 'new-article.txt'), SMALL_DOCUMENT);
     const reply = await session.exchange('/reload');
-    expect(reply).toContain(`  warning: ${path.basename(corpusDir)}/new-article.txt is outside documents/ and was not loaded\n`);
+    expect(reply).toContain('  warning: new-article.txt is outside documents/ and was not loaded\n');
     expect(reply).toMatch(/^Reloaded 2 document\(s\), 22 passages/);
     await rm(path.join(corpusDir, 'new-article.txt'));
   });
@@ -247,7 +261,7 @@ describe('console, /quit', { timeout: PROCESS_TIMEOUT }, () => {
   it('names an article saved outside documents/ in its start banner', async () => {
     const result = await oneShot.quit;
     expect(result.stdout).toMatch(
-      /^incident-desk console: 1 document\(s\), 20 passages from .*\nAnswers match your question .*\nwarning: [^/\n]+\/new-article\.txt is outside documents\/ and was not loaded\nType a question/,
+      /^incident-desk console: 1 document\(s\), 20 passages from .*\nAnswers match your question .*\nwarning: new-article\.txt is outside documents\/ and was not loaded\nType a question/,
     );
   }, PROCESS_TIMEOUT);
 });
@@ -368,6 +382,25 @@ describe('console --json', { timeout: PROCESS_TIMEOUT }, () => {
   it('answers a question wrapped in emoji and markdown', () => {
     expect(lines[4]).toMatchObject({ answered: true });
     expect((lines[4]!.quotes as { cite: string }[]).map((quote) => quote.cite)).toContain('bannu-siege#p3');
+  });
+});
+
+describe('console on a Markdown article and a hard-wrapped one', { timeout: PROCESS_TIMEOUT }, () => {
+  const wrapped = 'The dam engineers reported that the spillway had cracked overnight, and that repairs would take a week.';
+
+  it('cites the Markdown section, quotes its words without marks, and quotes a wrapped sentence on one line', async () => {
+    const { code, stdout } = await oneShot.formats;
+    expect(code).toBe(0);
+    expect(stdout).toContain('  > Rescue teams evacuated 120 families from the lower villages.\n  — "Floods in the valley" (Wire), section "Rescue work", floods#p1, passage 1 of 1');
+    expect(stdout).toContain(`  > ${wrapped}\n  — "Dam inspection" (Wire), dam#p1, passage 1 of 1`);
+  });
+
+  it('gives the same texts in --json, with the section of a quote that has one', async () => {
+    const { code, stdout } = await oneShot.formatsJson;
+    expect(code).toBe(0);
+    const [floods, dam] = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { quotes: Record<string, unknown>[] });
+    expect(floods?.quotes[0]).toEqual({ text: 'Rescue teams evacuated 120 families from the lower villages.', cite: 'floods#p1', source: 'Wire', title: 'Floods in the valley', section: 'Rescue work' });
+    expect(dam?.quotes[0]).toEqual({ text: wrapped, cite: 'dam#p1', source: 'Wire', title: 'Dam inspection' });
   });
 });
 

@@ -56,8 +56,8 @@ describe('loadCorpus', () => {
     const corpus = await loadCorpus(directory);
     expect(corpus.documents.map((d) => d.meta.id)).toEqual(['flood-report']);
     expect(corpus.warnings).toEqual([
-      `${path.basename(directory)}/drafts/Later.MD is outside documents/ and was not loaded`,
-      `${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`,
+      'drafts/Later.MD is outside documents/ and was not loaded',
+      'new-article.txt is outside documents/ and was not loaded',
     ]);
   });
 
@@ -150,6 +150,53 @@ describe('loadCorpus', () => {
     ]);
   });
 
+  it('reports a duplicate id together with the other problems of its file, in file order', async () => {
+    const problems = await problemsLoading({
+      documents: {
+        'a.txt': SMALL_DOCUMENT,
+        'b.txt': '---\nid: flood-report\ntitle:\nsource: S\ncolour: red\n---\nText.\n',
+        'c.txt': '---\nid: other\ntitle: T\nsource: S\nurl: ftp://x\n---\nText.\n',
+      },
+    });
+    expect(problems.map(describeProblem)).toEqual([
+      'documents/b.txt: field "id": "flood-report" is already used by documents/a.txt',
+      'documents/b.txt: line 3: field "title": must not be empty',
+      'documents/b.txt: line 5: field "colour": is not a known field (id, title, source, url, published, author)',
+      'documents/c.txt: line 5: field "url": must be an http(s) URL',
+    ]);
+  });
+
+  it('reports a duplicate id in a file whose front matter stops at a malformed line', async () => {
+    const problems = await problemsLoading({
+      documents: { 'a.txt': SMALL_DOCUMENT, 'b.txt': '---\nid: flood-report\njust words\n---\nText.\n' },
+    });
+    expect(problems.map(describeProblem)).toEqual([
+      'documents/b.txt: field "id": "flood-report" is already used by documents/a.txt',
+      'documents/b.txt: line 3: expected "key: value"',
+    ]);
+  });
+
+  it('lists problems in file order: each folder\'s entries by name, then examples.txt and glossary.json', async () => {
+    const problems = await problemsLoading({
+      documents: {
+        'z.txt': '---\nid: z\ntitle: T\n---\nText.\n',
+        'sub/b.txt': '---\nid: b\nsource: S\n---\nText.\n',
+        'a.txt': '---\nid: A\ntitle: T\nsource: S\n---\nText.\n',
+        'notes.docx': 'x',
+      },
+      glossary: { entries: [{ terms: ['flood'] }] },
+      examples: 'x'.repeat(101),
+    });
+    expect(problems.map((problem) => problem.file)).toEqual([
+      'documents/a.txt',
+      'documents/notes.docx',
+      'documents/sub/b.txt',
+      'documents/z.txt',
+      'examples.txt',
+      'glossary.json',
+    ]);
+  });
+
   it('names the file, line and field of a bad front matter', async () => {
     const problems = await problemsLoading({
       documents: { 'flood.txt': SMALL_DOCUMENT, 'bad.txt': '---\nid: x\ntitle: T\nsource: S\ncolour: red\n---\nText.\n' },
@@ -171,11 +218,20 @@ describe('loadCorpus', () => {
       documents: { 'flood.txt': SMALL_DOCUMENT },
       glossary: { entries: [{ terms: ['flood'] }, { terms: ['rain', '  '], kind: '' }], version: 2 },
     });
-    const described = problems.map(describeProblem);
-    expect(described).toContainEqual('glossary.json: field "entries.0.terms": must list at least two terms that mean the same');
-    expect(described).toContainEqual('glossary.json: field "entries.1.terms.1": must not be empty');
-    expect(described).toContainEqual('glossary.json: field "entries.1.kind": must not be empty');
-    expect(described.some((line) => line.includes('version'))).toBe(true);
+    expect(problems.map(describeProblem)).toEqual([
+      'glossary.json: field "version": is not a known field (entries)',
+      'glossary.json: entry 1: field "terms": must list at least two terms that mean the same',
+      'glossary.json: entry 2: field "terms": term 2 must not be empty',
+      'glossary.json: entry 2: field "kind": must not be empty',
+    ]);
+  });
+
+  it('names an unknown field of a glossary entry, counting entries from 1', async () => {
+    const problems = await problemsLoading({
+      documents: { 'flood.txt': SMALL_DOCUMENT },
+      glossary: { entries: [{ terms: ['flood', 'inundation'] }, { terms: ['rain', 'downpour'], colour: 'blue' }] },
+    });
+    expect(problems.map(describeProblem)).toEqual(['glossary.json: entry 2: field "colour": is not a known field (terms, kind, note)']);
   });
 
   it('refuses a term shared by two glossary entries, naming both', async () => {
@@ -184,11 +240,7 @@ describe('loadCorpus', () => {
       glossary: { entries: [{ terms: ['flood', 'inundation'] }, { terms: ['deluge', 'Flood'] }] },
     });
     expect(problems).toEqual([
-      {
-        file: 'glossary.json',
-        field: 'entries.1.terms',
-        message: '"flood" is also in entries.0: merge the two entries or remove one',
-      },
+      { file: 'glossary.json', entry: 2, field: 'terms', message: '"flood" is also in entry 1: merge the two entries or remove one' },
     ]);
   });
 
@@ -197,7 +249,7 @@ describe('loadCorpus', () => {
       documents: { 'flood.txt': SMALL_DOCUMENT },
       glossary: { entries: [{ terms: ['TTP', 'ttp'] }] },
     });
-    expect(problems).toEqual([{ file: 'glossary.json', field: 'entries.0.terms', message: 'maps a term only to itself' }]);
+    expect(problems).toEqual([{ file: 'glossary.json', entry: 1, field: 'terms', message: 'maps a term only to itself' }]);
   });
 
   it('refuses an example question over 100 characters, naming its line', async () => {

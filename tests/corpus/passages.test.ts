@@ -20,9 +20,9 @@ describe('splitPassages', () => {
     expect(passages.map((p) => p.text)).toEqual(['One.', 'Two.']);
   });
 
-  it('keeps a paragraph\'s inner line break verbatim', () => {
-    const [passage] = splitPassages('d', 'A line\ncontinued here.');
-    expect(passage?.text).toBe('A line\ncontinued here.');
+  it('reads a line break inside a paragraph as the file\'s wrapping: one space, the words as written', () => {
+    const [passage] = splitPassages('d', 'A line   \n  continued here,\r\nand here.');
+    expect(passage?.text).toBe('A line continued here, and here.');
   });
 
   it('recognises a photo caption by its trailing credit, and keeps the credit out of the text', () => {
@@ -51,11 +51,11 @@ describe('splitPassages', () => {
     ]);
   });
 
-  it('keeps a hard-wrapped sentence whole, with its line break verbatim', () => {
+  it('keeps a hard-wrapped sentence whole, on one line', () => {
     const [passage] = splitPassages('d', 'Mr Asif said the 33\nmilitants had links. They were held\nin a compound.');
     expect(passage?.sentences.map(({ start, end }) => passage.text.slice(start, end))).toEqual([
-      'Mr Asif said the 33\nmilitants had links.',
-      'They were held\nin a compound.',
+      'Mr Asif said the 33 militants had links.',
+      'They were held in a compound.',
     ]);
   });
 });

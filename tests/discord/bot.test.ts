@@ -4,7 +4,10 @@ import { copyCorpus, startHarness, type Harness } from '../support/bot-harness.j
 import { makeUser, type DispatchedInteraction } from '../support/discord-emulator.js';
 import { buttonIds, embedLength, embedOf } from '../support/messages.js';
 
-/** A document full of characters that are markdown on Discord, about a topic the Bannu articles never touch. */
+/**
+ * A plain-text document full of characters that are markdown on Discord, about a topic the Bannu articles never
+ * touch: its text is quoted as written, marks included, and must be escaped.
+ */
 const MARKDOWN_DOCUMENT = `---
 id: harbour-notes
 title: Harbour *notes* [draft](https://example.org)
@@ -16,6 +19,19 @@ url: https://example.org/harbour_(notes)
 - The lighthouse keeper counted __three__ ~~boats~~ and \`one\` crate.
 
 > The lighthouse keeper quoted himself.
+`;
+
+/** A Markdown document: its heading is a section, its marks are not quoted. */
+const SECTIONED_DOCUMENT = `---
+id: ferry-guide
+title: Ferry guide
+source: Test desk
+---
+# Ferry guide
+
+## Estuary crossings
+
+The **ferry** crosses the *estuary* at dawn and again at [dusk](https://example.org/times).
 `;
 
 /** A very long paragraph of short sentences, and one sentence longer than any Discord field. */
@@ -37,7 +53,8 @@ describe('the Discord bot, end to end with discord.js and the emulator', () => {
 
   beforeAll(async () => {
     corpus = await copyCorpus();
-    await corpus.write('documents/harbour-notes.md', MARKDOWN_DOCUMENT);
+    await corpus.write('documents/harbour-notes.txt', MARKDOWN_DOCUMENT);
+    await corpus.write('documents/ferry-guide.md', SECTIONED_DOCUMENT);
     await corpus.write('documents/quarry-log.txt', LONG_DOCUMENT);
     harness = await startHarness({ corpusDir: corpus.dir });
   });
@@ -170,6 +187,16 @@ describe('the Discord bot, end to end with discord.js and the emulator', () => {
     expect(answer.description).toContain('\\[**storm**](https://evil.example)');
     expect(answer.description).toContain('*Harbour \\*notes\\* \\[draft](https://example.org)* (Test \\<@123> desk), `harbour-notes#p1`');
     expect(answer.description).toContain('[article](https://example.org/harbour_%28notes%29)');
+  });
+
+  it('cites a Markdown document\'s section and quotes its words without their marks', async () => {
+    const asked = ask({ question: 'When does the ferry cross the estuary?' });
+    const answer = embedOf(await harness.emulator.waitForReply(asked.id));
+    // Bold marks only the words matched; none of the document's own marks is quoted, escaped or not.
+    expect(answer.description?.replaceAll('**', '')).toMatch(/^> The ferry crosses the estuary at dawn and again at dusk\.\n/);
+    expect(answer.description).not.toContain('\\*');
+    expect(answer.description).toContain('— *Ferry guide* (Test desk), section *Estuary crossings*, `ferry-guide#p1`, passage 1 of 1');
+    expect(answer.description).not.toContain('example.org/times');
   });
 
   it('keeps a very long passage within Discord limits and says how much is not shown', async () => {

@@ -53,12 +53,13 @@ describe('the Discord emulator, with a real discord.js client', () => {
     });
   }
 
-  it('logs a real client in over REST and the gateway, identifying with the Guilds intent only', () => {
+  it('logs a real client in over REST and the gateway, identifying with Guilds, GuildMessages and DirectMessages, never MessageContent', () => {
     expect(client.isReady()).toBe(true);
     expect(client.user?.id).toBe(emulator.applicationId);
     expect(client.guilds.cache.get(emulator.guildId)?.name).toBe('Bannu Desk');
     const identify = emulator.gatewayReceived.find((payload) => payload.op === 2);
-    expect((identify?.d as { intents: number }).intents).toBe(1);
+    // Guilds (1 << 0), GuildMessages (1 << 9), DirectMessages (1 << 12); MessageContent (1 << 15) is privileged.
+    expect((identify?.d as { intents: number }).intents).toBe((1 << 0) | (1 << 9) | (1 << 12));
     expect(emulator.requests.some((request) => request.path === '/gateway/bot' && request.status === 200)).toBe(true);
   });
 

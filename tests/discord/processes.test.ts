@@ -61,7 +61,7 @@ describe('npm run deploy-commands', () => {
     const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv({ DISCORD_GUILD_ID: emulator.guildId }));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(`deploy-commands: registered 6 commands in server ${emulator.guildId}: /ask, /source, /reload, /gaps, /help, "Check against the articles"`);
+    expect(result.stdout.trim()).toBe(`deploy-commands: registered 7 commands in server ${emulator.guildId}: /ask, /source, /reload, /gaps, /conversation, /help, "Check against the articles"`);
     const registration = emulator.registrations.at(-1)!;
     expect(registration.scope).toBe('guild');
     expect(registration.guildId).toBe(emulator.guildId);
@@ -72,7 +72,7 @@ describe('npm run deploy-commands', () => {
   it('registers the same definitions globally when no guild is given', async () => {
     const result = await run('npm', ['run', '--silent', 'deploy-commands'], deployEnv());
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('registered 6 commands globally');
+    expect(result.stdout).toContain('registered 7 commands globally');
     const registration = emulator.registrations.at(-1)!;
     expect(registration.scope).toBe('global');
     expect(registration.body).toEqual(JSON.parse(JSON.stringify([...commands, ...messageCommands].map((command) => command.definition))));

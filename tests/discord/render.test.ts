@@ -96,8 +96,35 @@ describe('rendering replies within Discord limits', () => {
     expect(embed!.description).toMatch(/\n… and \d+ more$/);
   });
 
+  it('names a quote\'s section in its citation, escaped, and none for a quote without one', () => {
+    const sectioned = { ...quote('Rescue teams evacuated 120 families.'), citation: { ...citation, section: 'The *rescue* work' } };
+    const description = renderReply({ kind: 'answer', answer: answer([sectioned, quote('Two.')]), private: false }).embeds[0]?.description;
+    expect(description).toContain('— *Pakistani forces retake Bannu police station* (BBC), section *The \\*rescue\\* work*, `bannu-siege#p2`, passage 2 of 20');
+    expect(description).toContain('— *Pakistani forces retake Bannu police station* (BBC), `bannu-siege#p2`, passage 2 of 20');
+  });
+
+  it('names a whole passage\'s section in its footer', () => {
+    const [embed] = renderReply({
+      kind: 'passage',
+      view: {
+        passage: { id: 'log#p2', documentId: 'log', position: 2, kind: 'paragraph', text: 'Two guards died.', sentences: [], section: 'Casualties' },
+        document: { id: 'log', title: 'Log', source: 'Test' },
+        passageCount: 3,
+      },
+      private: false,
+    }).embeds;
+    expect(embed?.footer?.text).toBe('log#p2 · passage 2 of 3 · section Casualties · Test');
+  });
+
+  it('counts one passage as "1 passage" in a reload report', () => {
+    const none = { added: [], removed: [], changed: [] };
+    const report = { documents: none, passages: none, documentCount: 1, passageCount: 1, glossaryChanged: false, milliseconds: 5, warnings: [] };
+    const [embed] = renderReply({ kind: 'reload', outcome: { ok: true, joined: false, report }, private: true }).embeds;
+    expect(embed!.description).toMatch(/^Now serving 1 document\(s\), 1 passage \(loaded in 5 ms\)\./);
+  });
+
   it('names a file left outside documents/ in the reload report', () => {
-    const warning = 'corpus/new-article.txt is outside documents/ and was not loaded';
+    const warning = 'new-article.txt is outside documents/ and was not loaded';
     const none = { added: [], removed: [], changed: [] };
     const report = { documents: none, passages: none, documentCount: 1, passageCount: 20, glossaryChanged: false, milliseconds: 5, warnings: [warning] };
     const [embed] = renderReply({ kind: 'reload', outcome: { ok: true, joined: false, report }, private: true }).embeds;

@@ -123,7 +123,12 @@ describe('npm run start:http: two replicas behind one interactions endpoint', ()
     const asked = [0, 1].map(() => emulator.chatInput('ask', { question: 'How many families were evacuated?' }));
     for (const interaction of asked) expect(embedOf(await emulator.waitForReply(interaction.id, 10_000)).description).toContain('`flood-report#p2`');
     const helps = [0, 1].map(() => emulator.chatInput('help'));
-    for (const interaction of helps) expect(embedOf(await emulator.waitForReply(interaction.id, 10_000)).footer?.text).toBe(`Corpus version ${version}`);
+    for (const interaction of helps) {
+      const help = embedOf(await emulator.waitForReply(interaction.id, 10_000));
+      expect(help.footer?.text).toBe(`Corpus version ${version}`);
+      // HTTP interactions carry no messages: /help says mentions and DMs go unanswered here.
+      expect(help.description).toContain('this bot answers through HTTP interactions, which cannot read messages');
+    }
   });
 
   it('answers a signed PING with PONG, and refuses a missing or bad signature, a tampered body, a wrong key and a stale timestamp with 401', async () => {

@@ -50,7 +50,7 @@ describe('Library.reload', () => {
     const outcome = await library.reload();
     expect(outcome).toMatchObject({
       ok: true,
-      report: { warnings: [`${path.basename(directory)}/new-article.txt is outside documents/ and was not loaded`] },
+      report: { warnings: ['new-article.txt is outside documents/ and was not loaded'] },
     });
   });
 
@@ -90,6 +90,32 @@ describe('Library.reload', () => {
     const answer = await library.current.engine.answer('How many families were moved to safety?');
     expect(answer.quotes[0]?.text).toBe('Rescue teams evacuated 300 families from the lower villages.');
     expect(library.current.engine.passage('old-news#p1')).toBeUndefined();
+  });
+
+  it('reports a passage whose section heading changed as changed, though its text did not', async () => {
+    const markdown = (heading: string): string => `---\nid: floods\ntitle: Floods\nsource: S\n---\n## ${heading}\n\nRescue teams evacuated 120 families.\n`;
+    const directory = await makeCorpus({ documents: { 'floods.md': markdown('Rescue') } });
+    const library = await Library.load(directory);
+    await writeCorpus(directory, { documents: { 'floods.md': markdown('Evacuation') } });
+    const outcome = await library.reload();
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.problems));
+    expect(outcome.report.passages).toEqual({ added: [], removed: [], changed: ['floods#p1'] });
+    expect(outcome.report.documents.changed).toEqual(['floods']);
+  });
+
+  it('answers with citations naming the section each quote stands in, and none for a document without headings', async () => {
+    const directory = await makeCorpus({
+      documents: {
+        'floods.md': '---\nid: floods\ntitle: Floods\nsource: S\n---\n## Rescue work\n\nRescue teams evacuated 120 *families*.\n',
+        'quake.txt': documentFile({ id: 'quake', title: 'Quake', source: 'S' }, ['An earthquake shook the coast and rescue teams waited.']),
+      },
+    });
+    const library = await Library.load(directory);
+    const answer = await library.answer('How many families did rescue teams evacuate?');
+    expect(answer.quotes[0]).toMatchObject({ text: 'Rescue teams evacuated 120 families.', citation: { passageId: 'floods#p1', section: 'Rescue work' } });
+    const unsectioned = await library.answer('What shook the coast?');
+    expect(unsectioned.quotes[0]?.citation.passageId).toBe('quake#p1');
+    expect(unsectioned.quotes[0]?.citation.section).toBeUndefined();
   });
 
   it('answers after a reload that edits one document as a fresh load of the edited corpus does, keeping the others\' passages', async () => {

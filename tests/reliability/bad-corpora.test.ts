@@ -25,6 +25,7 @@ function expectNamed(problems: readonly CorpusProblem[], expected: ExpectedProbl
   const match = problems.find((problem) => problem.file === expected.file && expected.message.test(problem.message));
   expect(match, `no problem naming ${expected.file} ${expected.message}; got:\n${problems.map(describeProblem).join('\n')}`).toBeDefined();
   if (expected.line !== undefined) expect(match?.line).toBe(expected.line);
+  if (expected.entry !== undefined) expect(match?.entry).toBe(expected.entry);
   if (expected.field !== undefined) expect(match?.field).toBe(expected.field);
   if (onlyProblem) expect(problems).toHaveLength(1);
 }
@@ -100,6 +101,7 @@ describe('bad corpora: refused with the file and the problem named', () => {
       const parts = line!.slice(`  - ${expected.file}: `.length).split(': ');
       expect(parts.some((_part, i) => expected.message.test(parts.slice(i).join(': '))), line).toBe(true);
       if (expected.line !== undefined) expect(line).toContain(`line ${expected.line}`);
+      if (expected.entry !== undefined) expect(line).toContain(`entry ${expected.entry}: `);
       expect(stderr).not.toMatch(STACK_FRAME);
       expect(stderr).not.toContain('CorpusError');
       expect(stderr).not.toContain(SECRET_TEXT);

@@ -32,6 +32,17 @@ function behaviourOf(index: PassageIndex, digits = Infinity): unknown {
 }
 
 describe('an index loaded from its snapshot', () => {
+  it('gives back each passage as the corpus loader made it, a Markdown section and a caption\'s credit included', async () => {
+    const markdown = '---\nid: beta\ntitle: Beta\nsource: S\n---\n## The harbour\n\nThe **wall** held.\n\n- boats\n- nets\n\nA boat [Source: Wire]\n';
+    const directory = await makeCorpus({ documents: { 'beta.md': markdown, 'gamma.txt': article('gamma', days(3, (i) => `The harbour wall held for ${i} days.`)) } });
+    const corpus = await loadCorpus(directory);
+    const snapshot = { directory: await makeTempDir(), log: (line: string) => expect.fail(line) };
+    await saveIndexSnapshot(corpus, (await (await PassageIndex.build(corpus, INDEX_TEST_OPTIONS)).capture(INDEX_TEST_OPTIONS))!, snapshot);
+    const saved = await readIndexSnapshot(directory, snapshot);
+    expect(saved?.documents.documents.map((document) => document.passages)).toEqual(corpus.documents.map((document) => document.passages));
+    expect(saved?.documents.documents[0]?.passages.map((passage) => passage.section)).toEqual(['The harbour', 'The harbour', 'The harbour']);
+  });
+
   it('searches, counts and suggests exactly as the index it was saved from, even one a reload updated in place', async () => {
     const { before, after, directory } = await riverCorpusBeforeAndAfter();
     let updated: PassageIndex | undefined;

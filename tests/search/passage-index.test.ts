@@ -49,6 +49,16 @@ describe('PassageIndex', () => {
     expect(referring.documentFrequency(stemWord('haqqani'))).toBe(1);
   });
 
+  it('gives a passage its section\'s title as context: a question naming the section finds the passages under it', async () => {
+    const directory = await makeCorpus({
+      documents: { 'raid.md': '---\nid: raid\ntitle: Raid\nsource: Wire\n---\nThe raid began at dawn.\n\n## Casualties\n\nTwo guards died.\n\nFour were hurt.\n' },
+    });
+    const sectioned = await PassageIndex.build(await loadCorpus(directory), INDEX_TEST_OPTIONS);
+    expect(sectioned.get('raid#p1')?.context).toBeUndefined();
+    expect(sectioned.get('raid#p3')?.context).toBe('Casualties');
+    expect(sectioned.find(new Map([[stemWord('casualties'), 1]]), 10).map((hit) => hit.entry.passage.id).sort()).toEqual(['raid#p2', 'raid#p3']);
+  });
+
   it('counts a word once per passage however often the passage repeats it, so removing the passage forgets the word', async () => {
     const directory = await makeCorpus({
       documents: {

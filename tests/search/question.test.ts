@@ -181,3 +181,31 @@ describe('expandShorthand', () => {
     for (const text of ['BC and U.S. forces', 'R&B', 'Apples are ripe', 'The gov.uk site', 'purple']) expect(expandShorthand(text)).toBe(text);
   });
 });
+
+describe('expandShorthand, on the noise a chat question carries', () => {
+  it('drops chat interjections around a question, in any case, but keeps one that is all there is', () => {
+    expect(expandShorthand('who seized the police station lol')).toBe('who seized the police station');
+    expect(expandShorthand('omg, what happened in Bannu, LMAO')).toBe('what happened in Bannu');
+    expect(expandShorthand('hahaha who did it')).toBe('who did it');
+    expect(expandShorthand('lol')).toBe('lol');
+    expect(expandShorthand('Lollipops and loler')).toBe('Lollipops and loler');
+  });
+
+  it('reads "4" as "for" and "2" as "to" only where no count could stand', () => {
+    expect(expandShorthand('What is another name 4 the Pakistani Taliban?')).toBe('What is another name for the Pakistani Taliban?');
+    expect(expandShorthand('What does TTP stand 4?')).toBe('What does TTP stand for?');
+    expect(expandShorthand('what does TTP stand 4.')).toBe('what does TTP stand for.');
+    expect(expandShorthand('what did they ask 4 freeing them')).toBe('what did they ask for freeing them');
+    expect(expandShorthand('who did he talk 2 them about')).toBe('who did he talk to them about');
+    for (const text of ['How many died in 4 days?', '4 of them died', 'were there 4?', 'at 4:30', 'about 2.5 km', '2% of them', 'Who were the 2 who died?', 'all 4 the same', 'the 4th day', 'It cost $2 more']) {
+      expect(expandShorthand(text)).toBe(text);
+    }
+  });
+
+  it('reads a question with control characters, a stray accent or in capitals as the same question', () => {
+    const clean = conceptWords(analyseQuestion('Who seized the police station?', lookup));
+    for (const noisy of ['Who sei\u0007zed the police station?', 'Who seized the po\u0301lice station?', 'WHO SEIZED THE POLICE STATION??']) {
+      expect(conceptWords(analyseQuestion(noisy, lookup))).toEqual(clean);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { Library } from '../../src/library/library.js';
 import { startBot, type RunningBot } from '../../src/discord/bot.js';
 import type { Logger } from '../../src/discord/log.js';
 import type { QuestionLog } from '../../src/store/question-log.js';
+import type { ServerSettings } from '../../src/store/server-settings.js';
 import { DiscordEmulator } from './discord-emulator.js';
 
 /** The repository's own corpus folder. */
@@ -55,6 +56,8 @@ export async function startHarness(options: {
   moderatorRoleIds?: (emulator: DiscordEmulator) => string[];
   /** Where the bot records questions and votes; without it, nothing is recorded and no feedback buttons show. */
   questions?: QuestionLog;
+  /** Each server's settings (where it answers in the conversation); without them, everywhere. */
+  settings?: ServerSettings;
 }): Promise<Harness> {
   // The emulator knows the definitions up front, as Discord would after deploy-commands.
   const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
@@ -69,6 +72,7 @@ export async function startHarness(options: {
       commands,
       messageCommands,
       questions: options.questions,
+      settings: options.settings,
     },
     library,
     log,

@@ -37,6 +37,7 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     DATA_DIR: scratchDir('data'),
     RECORD_QUESTIONS: '',
     QUESTION_RETENTION_DAYS: '',
+    CONVERSATION_ANSWERS: '',
     ...overrides,
   };
 }

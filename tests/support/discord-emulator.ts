@@ -77,6 +77,29 @@ export interface SentMessage {
   readonly body: Record<string, unknown>;
 }
 
+/** A message the bot created in a channel (`POST /channels/{id}/messages`): a reply to a mention or a DM. */
+export interface ChannelMessage {
+  readonly channelId: string;
+  readonly body: Record<string, unknown>;
+  /** The message as stored, with its id and author. */
+  readonly message: APIMessage;
+}
+
+/** How a member's message is posted with {@link DiscordEmulator.post}. */
+export interface PostOptions {
+  readonly author?: APIUser | undefined;
+  /** In a direct message with the bot instead of a guild channel. */
+  readonly dm?: boolean | undefined;
+  /** The guild (one of `guildIds`), the first by default. */
+  readonly guildId?: string | undefined;
+  /** A channel of that guild: its main channel by default, or `otherChannelId`. */
+  readonly channelId?: string | undefined;
+  /** The message this one replies to. */
+  readonly replyTo?: APIMessage | undefined;
+  /** Whether the reply mentions the replied-to author, as Discord's reply does by default. */
+  readonly ping?: boolean | undefined;
+}
+
 /** A command registration (`PUT .../commands`) as received. */
 export interface CommandRegistration {
   readonly scope: 'global' | 'guild';
@@ -129,6 +152,8 @@ interface Session {
   readonly sessionId: string;
   readonly shard: readonly [number, number];
   sequence: number;
+  /** The intents it identified with: Discord sends only the events they cover, and message content only with MessageContent. */
+  readonly intents: number;
   /** Dispatches sent while the session was away, replayed on RESUME as Discord does. */
   pending: { t: string; d: unknown }[];
 }
@@ -186,7 +211,10 @@ class HttpProblem extends Error {
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const API_PREFIX = '/api/v10';
 const GATEWAY_PATH = '/gateway';
-const ROUTE_WORDS = new Set(['gateway', 'bot', 'users', '@me', 'applications', 'guilds', 'commands', 'interactions', 'callback', 'webhooks', 'messages']);
+const ROUTE_WORDS = new Set(['gateway', 'bot', 'users', '@me', 'applications', 'guilds', 'commands', 'interactions', 'callback', 'webhooks', 'messages', 'channels']);
+
+/** Gateway intents, as IDENTIFY carries them. */
+const INTENTS = { guildMessages: 1 << 9, directMessages: 1 << 12, messageContent: 1 << 15 } as const;
 const RESPONSE_TYPES_WITH_MESSAGE = new Set<number>([
   InteractionResponseType.ChannelMessageWithSource,
   InteractionResponseType.UpdateMessage,
@@ -235,6 +263,8 @@ export class DiscordEmulator {
   readonly guildIds: readonly string[];
   readonly guildId: string;
   readonly channelId: string;
+  /** A second text channel of the first guild. */
+  readonly otherChannelId: string;
   readonly moderatorRoleId = snowflake();
   /** Every HTTP request, in order of arrival. */
   readonly requests: RecordedRequest[] = [];
@@ -247,6 +277,10 @@ export class DiscordEmulator {
   readonly gatewayReceived: { op: number; d: unknown }[] = [];
   /** Every answer of the interactions endpoint (HTTP interactions mode), in order of arrival. */
   readonly endpointResponses: EndpointResponse[] = [];
+  /** Every message the bot created in a channel, in order. */
+  readonly channelMessages: ChannelMessage[] = [];
+  /** Every message dispatched to the bot over the gateway (MESSAGE_CREATE), as the bot received it. */
+  readonly dispatchedMessages: Record<string, unknown>[] = [];
 
   readonly #server: Server;
   readonly #gateway = new WebSocketServer({ noServer: true });
@@ -265,6 +299,11 @@ export class DiscordEmulator {
   readonly #maxConcurrency: number;
   /** Each guild's text channel, by guild id. */
   readonly #channelIds = new Map<string, string>();
+  /** Each guild's second text channel, by guild id. */
+  readonly #otherChannelIds = new Map<string, string>();
+  /** The DM channel of each member with the bot, by user id; and the users by id, for mentions. */
+  readonly #dmChannels = new Map<string, string>();
+  readonly #users = new Map<string, APIUser>();
   #port = 0;
   /** The sessions by shard id. */
   readonly #sessions = new Map<number, Session>();
@@ -276,10 +315,16 @@ export class DiscordEmulator {
     this.#shardCount = options.shards ?? 1;
     this.#maxConcurrency = options.maxConcurrency ?? 1;
     this.guildIds = Array.from({ length: this.#shardCount }, (_, shard) => guildIdOnShard(shard, this.#shardCount));
-    for (const guildId of this.guildIds) this.#channelIds.set(guildId, snowflake());
+    for (const guildId of this.guildIds) {
+      this.#channelIds.set(guildId, snowflake());
+      this.#otherChannelIds.set(guildId, snowflake());
+    }
     this.guildId = this.guildIds[0]!;
     this.channelId = this.#channelIds.get(this.guildId)!;
+    this.otherChannelId = this.#otherChannelIds.get(this.guildId)!;
     this.botUser = { ...makeUser('incident-desk', { bot: true }), id: this.applicationId };
+    this.#users.set(this.botUser.id, this.botUser);
+    this.#users.set(DEFAULT_MEMBER.id, DEFAULT_MEMBER);
     this.#events.setMaxListeners(0);
     for (const definition of options.commands ?? []) this.#storeCommand(definition, this.guildId);
     this.#server = createServer((request, response) => void this.#handleHttp(request, response));
@@ -537,6 +582,110 @@ export class DiscordEmulator {
     };
   }
 
+  // ---------------------------------------------------------------- messages
+
+  /**
+   * A member posts a message, and Discord dispatches MESSAGE_CREATE to the bot as it would: only with the
+   * GuildMessages intent (DirectMessages for a DM), and with its content (and embeds, attachments, components)
+   * emptied unless the bot has MessageContent, is mentioned, or it is a DM. `<@id>` in the content mention the
+   * users the emulator knows (the bot, members who posted); a reply mentions the replied-to author unless
+   * `ping: false`, and carries the replied-to message whole, as `referenced_message`. Returns the message as stored.
+   */
+  post(content: string, options: PostOptions = {}): APIMessage {
+    const author = options.author ?? DEFAULT_MEMBER;
+    this.#users.set(author.id, author);
+    const guildId = options.dm ? undefined : (options.guildId ?? this.guildId);
+    const channelId = guildId === undefined ? this.dmChannelId(author) : (options.channelId ?? this.#channelIds.get(guildId)!);
+    const mentioned = new Map<string, APIUser>();
+    for (const match of content.matchAll(/<@!?(\d+)>/g)) {
+      const user = this.#users.get(match[1] ?? '');
+      if (user) mentioned.set(user.id, user);
+    }
+    const replyTo = options.replyTo && withoutReference(this.#messages.get(options.replyTo.id) ?? options.replyTo);
+    if (replyTo && options.ping !== false && replyTo.author.id !== author.id) mentioned.set(replyTo.author.id, replyTo.author);
+    const message = this.#storeMessage({
+      ...messageBase(channelId, author, content),
+      mentions: [...mentioned.values()],
+      mention_roles: [...content.matchAll(/<@&(\d+)>/g)].map((match) => match[1] ?? ''),
+      attachments: [],
+      embeds: [],
+      pinned: false,
+      type: replyTo ? MessageType.Reply : MessageType.Default,
+      ...(replyTo ? { message_reference: { type: 0, message_id: replyTo.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) }, referenced_message: replyTo } : {}),
+    });
+    this.#dispatchMessage(message, guildId);
+    return message;
+  }
+
+  /** The DM channel of `user` with the bot (made on first use, as Discord opens one). */
+  dmChannelId(user: APIUser): string {
+    let id = this.#dmChannels.get(user.id);
+    if (id === undefined) {
+      id = snowflake();
+      this.#dmChannels.set(user.id, id);
+    }
+    return id;
+  }
+
+  /** Resolves with the first message the bot created that replies to `messageId`. */
+  waitForReplyTo(messageId: string, timeoutMs = 5_000): Promise<ChannelMessage> {
+    return this.#waitFor(
+      () => this.channelMessages.find((sent) => sent.message.message_reference?.message_id === messageId),
+      `a reply to message ${messageId}`,
+      timeoutMs,
+    );
+  }
+
+  #dispatchMessage(message: APIMessage, guildId: string | undefined): void {
+    const session = [...this.#sessions.values()].find((candidate) => (guildId === undefined ? 0 : shardOf(guildId, candidate.shard[1])) === candidate.shard[0]);
+    const readable =
+      guildId === undefined || message.author.id === this.botUser.id || message.mentions.some((user) => user.id === this.botUser.id) || ((session?.intents ?? 0) & INTENTS.messageContent) !== 0;
+    const payload: Record<string, unknown> = {
+      ...message,
+      ...(readable ? {} : { content: '', embeds: [], attachments: [], components: [] }),
+      // As Discord sends it with MESSAGE_CREATE: how discord.js knows a DM channel it never saw.
+      channel_type: guildId === undefined ? ChannelType.DM : ChannelType.GuildText,
+      ...(guildId === undefined ? {} : { guild_id: guildId, member: { roles: [], joined_at: new Date(Date.now() - 86_400_000).toISOString(), deaf: false, mute: false, flags: 0 } }),
+    };
+    this.dispatchedMessages.push(payload);
+    this.#dispatch(GatewayDispatchEvents.MessageCreate, payload, guildId, guildId === undefined ? INTENTS.directMessages : INTENTS.guildMessages);
+  }
+
+  /**
+   * Discord sends a bot the messages it posted, to a channel or as an interaction's response, as MESSAGE_CREATE
+   * (a bot must not answer itself); after the REST call has been answered, as the event comes separately.
+   */
+  #echo(message: APIMessage, guildId: string | undefined): void {
+    setImmediate(() => this.#dispatchMessage(message, guildId));
+  }
+
+  #createChannelMessage(channelId: string, body: unknown): APIMessage {
+    const guildId = [...this.#channelIds.entries(), ...this.#otherChannelIds.entries()].find(([, id]) => id === channelId)?.[0];
+    if (guildId === undefined && ![...this.#dmChannels.values()].includes(channelId)) throw new HttpProblem(404, { message: 'Unknown Channel', code: 10003 });
+    const data = messageBody(body);
+    validateMessage(data, []);
+    const reference = data['message_reference'] as { message_id?: string; fail_if_not_exists?: boolean } | undefined;
+    const stored = reference?.message_id === undefined ? undefined : this.#messages.get(reference.message_id);
+    const referenced = stored && withoutReference(stored);
+    if (reference && (!referenced || referenced.channel_id !== channelId) && reference.fail_if_not_exists !== false) {
+      throw invalidForm(['message_reference'], 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
+    }
+    const message = this.#storeMessage({
+      ...messageBase(channelId, this.botUser, ''),
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      type: referenced ? MessageType.Reply : MessageType.Default,
+      flags: 0,
+      ...toMessageFields(data),
+      ...(referenced ? { message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) }, referenced_message: referenced } : {}),
+    } as APIMessage);
+    this.channelMessages.push({ channelId, body: data, message });
+    this.#echo(message, guildId);
+    return message;
+  }
+
   /** Dispatches any raw interaction payload; fields missing from `payload` get realistic defaults. */
   dispatchRawInteraction(payload: Record<string, unknown>): DispatchedInteraction {
     const id = typeof payload['id'] === 'string' ? payload['id'] : snowflake();
@@ -710,7 +859,7 @@ export class DiscordEmulator {
         socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck, d: null, s: null, t: null }));
         break;
       case GatewayOpcodes.Identify:
-        this.#identify(socket, payload.d as { token?: unknown; shard?: unknown });
+        this.#identify(socket, payload.d as { token?: unknown; shard?: unknown; intents?: unknown });
         break;
       case GatewayOpcodes.Resume:
         this.#resume(socket, payload.d as { token?: unknown; session_id?: unknown });
@@ -722,7 +871,7 @@ export class DiscordEmulator {
     this.#events.emit('change');
   }
 
-  #identify(socket: WebSocket, identify: { token?: unknown; shard?: unknown }): void {
+  #identify(socket: WebSocket, identify: { token?: unknown; shard?: unknown; intents?: unknown }): void {
     if (identify.token !== this.token) {
       socket.close(4004, 'Authentication failed.');
       return;
@@ -734,7 +883,8 @@ export class DiscordEmulator {
     }
     const previous = this.#sessions.get(id);
     if (previous?.socket && previous.socket !== socket) previous.socket.terminate();
-    const session: Session = { socket, sessionId: randomBytes(16).toString('hex'), shard: [id, count], sequence: 0, pending: [] };
+    const intents = typeof identify.intents === 'number' ? identify.intents : 0;
+    const session: Session = { socket, sessionId: randomBytes(16).toString('hex'), shard: [id, count], sequence: 0, intents, pending: [] };
     this.#sessions.set(id, session);
     const guilds = this.guildIds.filter((guildId) => shardOf(guildId, count) === id);
     const ready: GatewayReadyDispatchData = {
@@ -767,8 +917,10 @@ export class DiscordEmulator {
    * Sends a dispatch to the session of the shard that holds `guildId`, or keeps it for replay while that session is
    * away. Dropped when no session ever identified for that shard, as Discord has no one to send it to.
    */
-  #dispatch(t: string, d: unknown, guildId: string): void {
-    const session = [...this.#sessions.values()].find((candidate) => shardOf(guildId, candidate.shard[1]) === candidate.shard[0]);
+  #dispatch(t: string, d: unknown, guildId: string | undefined, intent?: number): void {
+    // Discord sends direct messages to shard 0.
+    const session = [...this.#sessions.values()].find((candidate) => (guildId === undefined ? 0 : shardOf(guildId, candidate.shard[1])) === candidate.shard[0]);
+    if (intent !== undefined && session && (session.intents & intent) === 0) return;
     if (session?.socket) this.#send(session, t, d);
     else session?.pending.push({ t, d });
   }
@@ -863,7 +1015,7 @@ export class DiscordEmulator {
           communication_disabled_until: null,
         },
       ],
-      channels: [this.#channel(guildId)],
+      channels: [this.#channel(guildId), { ...this.#channel(guildId), id: this.#otherChannelIds.get(guildId)!, name: 'off-topic', position: 1 }],
       threads: [],
       presences: [],
       stage_instances: [],
@@ -947,6 +1099,17 @@ export class DiscordEmulator {
       case 'POST webhooks/:/:':
         sendJson(response, 200, this.#followup(segments[1]!, segments[2]!, body));
         return;
+      case 'POST channels/:/messages':
+        authorized();
+        sendJson(response, 200, this.#createChannelMessage(segments[1]!, body));
+        return;
+      case 'GET channels/:/messages/:': {
+        authorized();
+        const message = this.#messages.get(segments[3]!);
+        if (!message || message.channel_id !== segments[1]) throw new HttpProblem(404, { message: 'Unknown Message', code: 10008 });
+        sendJson(response, 200, message);
+        return;
+      }
       default:
         break;
     }
@@ -1038,6 +1201,7 @@ export class DiscordEmulator {
       case InteractionResponseType.ChannelMessageWithSource:
         validateMessage(data ?? {}, ['data']);
         message = this.#storeMessage(this.#newMessage(state, data ?? {}));
+        if (((message.flags ?? 0) & MessageFlags.Ephemeral) === 0 && typeof state.payload['guild_id'] === 'string') this.#echo(message, state.payload['guild_id']);
         break;
       case InteractionResponseType.DeferredChannelMessageWithSource:
         message = this.#storeMessage(this.#newMessage(state, { flags: (Number(data?.['flags'] ?? 0) | MessageFlags.Loading) }));
@@ -1112,6 +1276,13 @@ export class DiscordEmulator {
     this.#messages.set(message.id, message);
     return message;
   }
+}
+
+/** A message as Discord nests it in a reply: one level deep, without the message it replied to in turn. */
+function withoutReference(message: APIMessage): APIMessage {
+  const shallow = { ...message };
+  delete shallow.referenced_message;
+  return shallow;
 }
 
 /** The member every test uses unless it says otherwise. */

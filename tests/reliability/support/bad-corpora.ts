@@ -11,6 +11,8 @@ export interface ExpectedProblem {
   readonly file: string;
   readonly message: RegExp;
   readonly line?: number;
+  /** The glossary entry named, counted from 1. */
+  readonly entry?: number;
   readonly field?: string;
 }
 
@@ -130,12 +132,12 @@ export const BAD_CORPORA: readonly BadCorpusCase[] = [
   {
     name: 'a glossary of the wrong shape',
     breakIt: (folder) => writeFile(path.join(folder, 'glossary.json'), JSON.stringify({ entries: [{ terms: 'TTP' }] })),
-    expected: { file: 'glossary.json', field: 'entries.0.terms', message: /expected array/i },
+    expected: { file: 'glossary.json', entry: 1, field: 'terms', message: /expected array/i },
   },
   {
     name: 'a glossary mapping a term to itself',
     breakIt: (folder) => writeFile(path.join(folder, 'glossary.json'), JSON.stringify({ entries: [{ terms: ['TTP', 'ttp', ' TTP '] }] })),
-    expected: { file: 'glossary.json', field: 'entries.0.terms', message: /^maps a term only to itself$/ },
+    expected: { file: 'glossary.json', entry: 1, field: 'terms', message: /^maps a term only to itself$/ },
   },
   {
     name: 'a glossary with a term in two entries (a chain)',
@@ -144,7 +146,7 @@ export const BAD_CORPORA: readonly BadCorpusCase[] = [
         path.join(folder, 'glossary.json'),
         JSON.stringify({ entries: [{ terms: ['militants', 'gunmen'] }, { terms: ['gunmen', 'police'] }] }),
       ),
-    expected: { file: 'glossary.json', field: 'entries.1.terms', message: /"gunmen" is also in entries\.0/ },
+    expected: { file: 'glossary.json', entry: 2, field: 'terms', message: /"gunmen" is also in entry 1:/ },
   },
   {
     name: 'an examples file with a line too long for Discord',
