@@ -300,7 +300,9 @@ export class AnswerEngine {
       text: entry.passage.text.slice(ranked.span.start, ranked.span.end),
       citation: citationOf(entry),
       highlights: ranked.highlights,
-      score: ranked.score,
+      // To six significant digits: an index updated in place adds its BM25 sums in another order than one built
+      // afresh, which moves the model's score in the last bits; the quote reports the same score from both.
+      score: Number(ranked.score.toPrecision(6)),
       coverage: ranked.share,
     };
   }

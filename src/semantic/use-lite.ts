@@ -36,7 +36,6 @@ export async function loadUseLite(weightsFolder = BUNDLED_WEIGHTS): Promise<UseL
   const { loadGraphModel } = core as unknown as { loadGraphModel: (url: string) => Promise<EmbeddingsModelData['model']> };
   // The package's own source reads the same two files from its folder; this one reads them from `weightsFolder`.
   const source = async (): Promise<EmbeddingsModelData> => ({
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- GraphModel's type is TensorFlow.js's, not shipped
     model: await loadGraphModel(`file://${path.join(weightsFolder, 'model.json')}`),
     vocabulary: JSON.parse(await readFile(path.join(weightsFolder, 'vocab.json'), 'utf8')) as EmbeddingsModelData['vocabulary'],
   });

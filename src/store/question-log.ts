@@ -18,8 +18,11 @@ export interface QuestionLogSettings {
 /** Defaults for {@link QuestionLog}: file name, paging and what counts as a low-confidence answer. */
 export const QUESTION_LOG_DEFAULTS = {
   fileName: 'questions.sqlite',
-  /** An answer below this confidence is listed by `/gaps` with the abstentions. */
-  lowConfidence: 0.7,
+  /**
+   * An answer below this confidence is listed by `/gaps` with the abstentions. The confidence is the model's chance
+   * that the first quote answers: below even odds, the answer is more likely wrong than right.
+   */
+  lowConfidence: 0.5,
   groupsPerPage: 10,
   wrongQuotesPerPage: 5,
   /** Other wordings shown under a group. */

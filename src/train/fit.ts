@@ -218,7 +218,7 @@ function fitConfidence(table: TrainingTable, mode: AnsweringMode, ranker: Scorer
   const optimizer = tf.train.adam(options.learningRate * 2.5);
   for (let step = 0; step < 600; step++) {
     optimizer.minimize(() =>
-      tf.tidy(() => tf.add(tf.losses.sigmoidCrossEntropy(y, tf.add(tf.matMul(x, coefficients), bias), w), tf.mul(tf.sum(tf.square(coefficients)), options.l2)) as tf.Scalar),
+      tf.tidy(() => tf.add<tf.Scalar>(tf.losses.sigmoidCrossEntropy(y, tf.add(tf.matMul(x, coefficients), bias), w), tf.mul(tf.sum(tf.square(coefficients)), options.l2))),
     );
   }
   const scorer: Scorer = { features, mean, scale, weights: Array.from(coefficients.dataSync(), round), bias: round(bias.dataSync()[0]!), hidden: undefined };

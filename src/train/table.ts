@@ -115,7 +115,7 @@ export function decodeTable(bytes: Buffer, file: string): TrainingTable {
   try {
     parsed = JSON.parse(gunzipSync(bytes).toString('utf8')) as typeof parsed;
   } catch (error) {
-    throw new Error(`training table: ${file} cannot be read (${(error as Error).message})`);
+    throw new Error(`training table: ${file} cannot be read (${(error as Error).message})`, { cause: error });
   }
   if (parsed.format !== TABLE_FORMAT || !Array.isArray(parsed.questions) || typeof parsed.sources !== 'object') {
     throw new Error(`training table: ${file} is not a table of format ${TABLE_FORMAT}`);

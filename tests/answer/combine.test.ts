@@ -98,7 +98,7 @@ describe('the model file', () => {
 });
 
 describe('ranking with a model', () => {
-  it("keeps each passage's best span, orders the passages by score, and gives each the confidence model's chance", async () => {
+  it("keeps each passage's best span, orders the passages by score, and gives each the confidence model's chance", () => {
     const model = AnswerModel.from(modelFile(), '(test)');
     const set: CandidateSet = {
       question: { concepts: 2, absentShare: 0, cue: undefined },

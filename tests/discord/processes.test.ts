@@ -107,7 +107,7 @@ describe('npm start', () => {
     const exited = once(child, 'exit');
     try {
       await emulator.waitForSession(20_000);
-      const interaction = emulator.chatInput('ask', { question: 'Who seized the police station?' });
+      const interaction = emulator.chatInput('ask', { question: 'How many hostage-takers were killed?' });
       expect(embedOf(await emulator.waitForReply(interaction.id)).title).toBe('From the articles');
       await expect.poll(() => output.read().stdout, { timeout: 5_000 }).toMatch(/interaction \/ask latency=\d+ms answered\n/);
     } finally {
@@ -136,7 +136,7 @@ describe('npm start', () => {
       const db = new Database(path.join(dataDir, 'questions.sqlite'), { readonly: true });
       const rows = db.prepare('SELECT question, outcome FROM questions').all();
       db.close();
-      expect(rows).toEqual([{ question: 'Who seized the police station?', outcome: 'answered' }]);
+      expect(rows).toEqual([{ question: 'How many hostage-takers were killed?', outcome: 'answered' }]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -17,7 +17,9 @@ import { decodeTable, sha256, trainingCandidates, trainingSignals, type Training
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** How far a cosine may move between embedding a span alone and in a batch (seen: up to about 1e-4). */
 const COSINE_DRIFT = 0.002;
-const withoutCosines = ({ similarity: _s, passageSimilarity: _p, ...rest }: TrainingCandidate): Omit<TrainingCandidate, 'similarity' | 'passageSimilarity'> => rest;
+function withoutCosines(candidate: TrainingCandidate): Partial<TrainingCandidate> {
+  return Object.fromEntries(Object.entries(candidate).filter(([name]) => name !== 'similarity' && name !== 'passageSimilarity'));
+}
 let tableBytes: Buffer;
 let table: TrainingTable;
 let committed: string;
