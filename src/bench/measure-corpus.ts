@@ -55,6 +55,11 @@ export interface CorpusFigures {
     /** The first of those reloads after the start, and the median of the later ones (NaN with one reload). */
     readonly firstReloadMs: number;
     readonly laterReloadsMs: number;
+    /**
+     * From the end of the start until it had hashed again, in the background, the files too recent to trust when it
+     * read them (`Library.filesTrusted`), waiting out the margin included; the reloads come after.
+     */
+    readonly filesTrustedMs: number;
     /** Library.reload after one document was edited (a sentence added): only that document is parsed and re-indexed. */
     readonly editOneMs: number;
     readonly editOneMaxEventLoopDelayMs: number;
@@ -191,6 +196,9 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
   collectGarbage();
   const after = process.memoryUsage();
   const passageCount = library.current.engine.passageCount;
+  started = performance.now();
+  await library.filesTrusted();
+  const filesTrustedMs = performance.now() - started;
 
   // Reloads, watching the event loop throughout; the peak RSS covers serving one corpus while building the next.
   const idle = await measureEventLoop(() => sleep(job.idleMs));
@@ -292,6 +300,7 @@ export async function measureCorpus(job: CorpusJob): Promise<CorpusFigures> {
       reloadMs: round(reloadMs, 1),
       firstReloadMs: round(reloadTimes[0]!, 1),
       laterReloadsMs: round(median(reloadTimes.slice(1)), 1),
+      filesTrustedMs: round(filesTrustedMs, 1),
       reloadRatioToBaselineBuild: ratio(reloadMs, baselineBuildMs),
       editOneMs: round(editOneMs, 1),
       editOneMaxEventLoopDelayMs: round(editReload.maxMs, 1),
