@@ -215,6 +215,8 @@ export function renderTables(results: BenchResults): string {
       column('index build ratio', (c) => fmt(c.build.ratio)),
       column('first load ms (read, validate, split, index)', (c) => fmt(c.reload.firstLoadMs, 0)),
       column('reload ms, nothing changed', (c) => fmt(c.reload.reloadMs, 0)),
+      column('  the first after the start; the later ones, median', (c) => `${fmt(c.reload.firstReloadMs, 1)}; ${fmt(c.reload.laterReloadsMs, 1)}`),
+      column('  the start\'s recent files hashed again, ms after it (in the background)', (c) => fmt(c.reload.filesTrustedMs, 0)),
       column('reload ms, one document edited (max event-loop delay ms)', (c) => `${fmt(c.reload.editOneMs, 0)} (${fmt(c.reload.editOneMaxEventLoopDelayMs, 1)})`),
       column('  one-document reload / our full build', (c) => fmt(c.reload.editOneRatioToBuild, 3)),
       column('restart ms, index from its snapshot (max event-loop delay ms)', (c) => `${fmt(c.restart.restartMs, 0)} (${fmt(c.restart.maxEventLoopDelayMs, 1)})`),

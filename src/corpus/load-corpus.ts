@@ -128,7 +128,7 @@ export async function loadCorpus(
       const bytes = await reader.readBytes(file);
       if (bytes === undefined) continue;
       // Hashed as bytes: an unchanged file, checked when first loaded, is not decoded again.
-      const hash = createHash('sha256').update(bytes).digest('base64');
+      const hash = contentHash(bytes);
       if (unchanged !== undefined && known?.hash === hash) {
         fileRecords.set(unchanged, { hash, signature });
         documents.push(unchanged);
@@ -178,6 +178,47 @@ export async function loadCorpus(
   documents.sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   const warnings = (await strayDocuments(root)).map((file) => `${file} is outside ${DOCUMENTS_FOLDER}/ and was not loaded`);
   return { directory: root, documents, glossary, examples, warnings };
+}
+
+/**
+ * Records, once it can be trusted, the signature of each document file of `corpus` whose times were too recent to
+ * trust when it was loaded (see {@link CorpusLoadOptions.trustFileTimesAfterMs}), so that the next load (a reload)
+ * reads none of them: without this, the first reload after a start just after a deploy read and hashed every file
+ * again. Waits, on a timer that keeps no process alive, until the youngest of them is old enough, then reads and
+ * hashes each again; where the content is still the one loaded, the signature seen just before reading is recorded
+ * (a write after that read changes the times, as they are past the clock's tick by then). A file changed since, still
+ * too recent, or unreadable is left as it was, for the next load to read. Never throws.
+ */
+export async function trustRecentFiles(corpus: Pick<Corpus, 'directory' | 'documents'>, options: CorpusLoadOptions = DEFAULT_CORPUS_LOAD_OPTIONS): Promise<void> {
+  const recent = corpus.documents.filter((document) => fileRecords.has(document) && fileRecords.get(document)?.signature === undefined);
+  if (recent.length === 0) return;
+  const reader = new CorpusReader(corpus.directory, options, []);
+  const look = async (document: CorpusDocument): Promise<{ document: CorpusDocument; file: string; info: BigIntStats | undefined }> => {
+    const file = path.join(corpus.directory, document.file);
+    const target = await reader.insideTarget(file);
+    return { document, file, info: target === undefined ? undefined : await reader.attempt(file, () => stat(target, { bigint: true })) };
+  };
+  const lookAll = async (documents: readonly CorpusDocument[]): Promise<Awaited<ReturnType<typeof look>>[]> => {
+    const looked = [];
+    for (let start = 0; start < documents.length; start += LOOKS_AT_ONCE) looked.push(...(await Promise.all(documents.slice(start, start + LOOKS_AT_ONCE).map(look))));
+    return looked;
+  };
+  const changedAt = (info: BigIntStats): number => Math.max(Number(info.ctimeMs), Number(info.mtimeMs));
+  const youngest = Math.max(...(await lookAll(recent)).map(({ info }) => (info === undefined ? 0 : changedAt(info))));
+  const wait = youngest + options.trustFileTimesAfterMs - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 1).unref());
+  for (const { document, file, info } of await lookAll(recent)) {
+    const signature = info && signatureOf(info, Date.now() - options.trustFileTimesAfterMs);
+    if (signature === undefined) continue;
+    const bytes = await reader.readBytes(file);
+    const known = fileRecords.get(document);
+    if (bytes !== undefined && known?.signature === undefined && known?.hash === contentHash(bytes)) fileRecords.set(document, { hash: known.hash, signature });
+  }
+}
+
+/** SHA-256 (base64) of a file's bytes, as {@link FileRecord.hash} holds it. */
+function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('base64');
 }
 
 /**

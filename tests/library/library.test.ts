@@ -1,8 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bytesRead } from '../support/bytes-read.js';
 import { CorpusError } from '../../src/corpus/errors.js';
-import { Library } from '../../src/library/library.js';
+import { DEFAULT_LIBRARY_OPTIONS, Library, type LibraryOptions } from '../../src/library/library.js';
 import { overviewOf } from '../../src/library/overview.js';
 import { copyBundledCorpus, documentFile, makeCorpus, removeTempDirs, SMALL_DOCUMENT, writeCorpus } from '../fixtures/corpus.js';
 
@@ -170,6 +171,39 @@ describe('Library.reload', () => {
     const outcome = await library.reload();
     expect(outcome.ok).toBe(true);
     expect(library.current.version).toBe(2);
+  });
+
+  describe('right after its files were written', () => {
+    const big = documentFile({ id: 'big', title: 'Big', source: 'S' }, Array.from({ length: 4000 }, (_, i) => `Paragraph ${i} of a long report on the flood.`));
+    // The margin within which a file's times are not trusted, shortened from two seconds to keep the test short.
+    const options: LibraryOptions = { ...DEFAULT_LIBRARY_OPTIONS, corpus: { ...DEFAULT_LIBRARY_OPTIONS.corpus, trustFileTimesAfterMs: 1000 } };
+
+    it.runIf(process.platform === 'linux')('reads no unchanged file in the first reload after the start, once the start has trusted them', async () => {
+      const directory = await makeCorpus({ documents: { 'big.txt': big, 'flood.txt': SMALL_DOCUMENT } });
+      const library = await Library.load(directory, options);
+      await library.filesTrusted();
+      let before = await bytesRead();
+      const outcome = await library.reload();
+      expect((await bytesRead()) - before).toBeLessThan(big.length / 10);
+      expect(outcome).toMatchObject({ ok: true, report: { documents: { added: [], removed: [], changed: [] }, passages: { added: [], removed: [], changed: [] } } });
+
+      // Against a start whose files are still too recent to trust at its first reload: that reload reads them again.
+      const untrusting = await Library.load(directory, { ...options, corpus: { ...options.corpus, trustFileTimesAfterMs: 60_000 } });
+      before = await bytesRead();
+      expect((await untrusting.reload()).ok).toBe(true);
+      expect((await bytesRead()) - before).toBeGreaterThanOrEqual(big.length);
+    });
+
+    it('sees a file edited after the start before its times could be trusted', async () => {
+      const directory = await makeCorpus({ documents: { 'big.txt': big, 'flood.txt': SMALL_DOCUMENT } });
+      const library = await Library.load(directory, options);
+      // The same size, at once: the edit's times may fall in the same tick of the file system's clock as the write's.
+      await writeFile(path.join(directory, 'documents', 'big.txt'), big.replace('Paragraph 0 of', 'Paragraph 0 in'));
+      await library.filesTrusted();
+      const outcome = await library.reload();
+      expect(outcome).toMatchObject({ ok: true, report: { passages: { changed: ['big#p1'] } } });
+      expect(library.current.engine.passage('big#p1')?.passage.text).toBe('Paragraph 0 in a long report on the flood.');
+    });
   });
 
   it('runs overlapping reloads once: the later requests join the running one and share its result', async () => {
