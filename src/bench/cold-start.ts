@@ -48,7 +48,7 @@ export interface ColdStartFigures {
 }
 
 /** Milliseconds from spawning to the first stdout line (or to exit, when `firstLine` is false). */
-function timeProcess(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; firstLine: boolean }): Promise<number> {
+export function timeProcess(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; firstLine: boolean }): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });

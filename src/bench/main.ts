@@ -4,13 +4,14 @@
  * JSON object. Each corpus is measured in its own child process (`child.ts`), so memory figures stay clean.
  */
 import { fork } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMissing, findEvalData, IN_REPO_QUESTION_SETS } from '../eval/eval-data.js';
 import { DEFAULT_EVAL_DIR, readSquad } from '../eval/squad.js';
 import { seededRandom } from '../eval/typos.js';
+import { answerModelTargets, LANDED_ENGINE_COMMIT, measureAnswerModel, type AnswerModelFigures, type AnswerModelJob } from './answer-model.js';
 import type { ChildJob } from './child.js';
 import { measureColdStart } from './cold-start.js';
 import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions, squadSources, writeCorpusFolder } from './corpora.js';
@@ -24,7 +25,7 @@ import { conversationTargets, evaluateTargets, renderTables, type BenchResults, 
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation', 'answer-model'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -35,7 +36,8 @@ const USAGE = `npm run bench [-- options]
   --passages N      passages in the generated corpus (default 100000; --quick: 20000)
   --only LIST       comma-separated parts: ${PARTS.join(',')}
   --data DIR        evaluation data (default ../shared/eval); without it, the parts that need SQuAD are left out
-  --cache DIR       where the sentence vectors of the semantic part are kept between runs (default CACHE_DIR or ./.cache)
+  --cache DIR       where the sentence vectors of the semantic and answer-model parts are kept between runs (default CACHE_DIR or ./.cache)
+  --baseline REF    the commit the answer-model part measures the learned engine against (default ${LANDED_ENGINE_COMMIT}, the landed engine)
   --keep            keep the temporary corpus folders`;
 
 const { values: args } = parseArgs({
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: DEFAULT_EVAL_DIR },
     cache: { type: 'string', default: process.env['CACHE_DIR'] ?? path.join(ROOT, '.cache') },
     keep: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: LANDED_ENGINE_COMMIT },
     help: { type: 'boolean', default: false },
   },
 });
@@ -70,6 +73,14 @@ const SIZES = args.smoke
       fleetProcesses: 2,
       fleetReloads: 1,
       store: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2 },
+      // Checks the part runs: the bundled corpus, lexically, a few questions, no console starts.
+      answerModel: {
+        modes: ['lexical'] as const,
+        squad: false,
+        count: { fused: { bundled: 5, squad: 5 }, lexical: { bundled: 10, squad: 10 } },
+        warmup: { fused: 2, lexical: 2 },
+        coldRuns: 0,
+      },
     }
   : args.quick
     ? {
@@ -87,6 +98,13 @@ const SIZES = args.smoke
         fleetProcesses: 4,
         fleetReloads: 2,
         store: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20 },
+        answerModel: {
+          modes: ['lexical', 'fused'] as const,
+          squad: true,
+          count: { fused: { bundled: 150, squad: 300 }, lexical: { bundled: 400, squad: 400 } },
+          warmup: { fused: 30, lexical: 50 },
+          coldRuns: 3,
+        },
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -105,6 +123,15 @@ const SIZES = args.smoke
         fleetProcesses: 4,
         fleetReloads: 5,
         store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
+        // Fused, every question is asked once (the question-vector cache would answer a repeat): the bundled
+        // corpus has the 448 distinct questions of src/eval/*-questions.jsonl.
+        answerModel: {
+          modes: ['lexical', 'fused'] as const,
+          squad: true,
+          count: { fused: { bundled: 400, squad: 1500 }, lexical: { bundled: 2000, squad: 2000 } },
+          warmup: { fused: 48, lexical: 200 },
+          coldRuns: 8,
+        },
       };
 
 /** A problem with how the bench was started: said in one line, without a stack trace. */
@@ -169,7 +196,11 @@ async function main(): Promise<void> {
   const say = (line: string): boolean => process.stderr.write(`${line}\n`);
   if (!data.devQuestions) say(describeMissing('bench', data, ['questions.jsonl'], 'asking the question sets in this repository instead (src/eval/*-questions.jsonl)'));
   if (!data.squadV1) {
-    skipped.push(...needSquad, ...(only.has('semantic') && !args.smoke ? ['semantic on the squad and generated corpora'] : []));
+    skipped.push(
+      ...needSquad,
+      ...(only.has('semantic') && !args.smoke ? ['semantic on the squad and generated corpora'] : []),
+      ...(only.has('answer-model') && SIZES.answerModel.squad ? ['answer-model on the 2,067-passage corpus'] : []),
+    );
     for (const part of needSquad) only.delete(part);
     if (skipped.length > 0) say(describeMissing('bench', data, ['squad-v1.1-dev'], `leaving out ${skipped.join(', ')}`));
   }
@@ -185,6 +216,7 @@ async function main(): Promise<void> {
   let fleet: FleetFigures | undefined;
   let store: StoreFigures | undefined;
   let conversation: ConversationFigures | undefined;
+  let answerModel: AnswerModelFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -302,6 +334,21 @@ async function main(): Promise<void> {
         warmup: SIZES.interactionWarmup,
       });
     }
+    if (only.has('answer-model')) {
+      // The repository's own question sets about the siege (and a few about Wikipedia), each question once.
+      const sets = (await readdir(path.join(ROOT, 'src', 'eval'))).filter((file) => file.endsWith('-questions.jsonl')).sort();
+      const own = (await Promise.all(sets.map((file) => readDevQuestions(path.join(ROOT, 'src', 'eval', file))))).flat();
+      const corpora: AnswerModelJob['corpora'] = {
+        bundled: { directory: bundledDir, questions: shuffle([...new Set(own)], seededRandom(21)) },
+      };
+      if (SIZES.answerModel.squad && data.squadV1) {
+        const directory = path.join(work, 'answer-model-squad');
+        await writeCorpusFolder(directory, squadSources(squad.articles));
+        corpora.squad = { directory, questions: shuffle([...new Set(squadQuestions)], seededRandom(21)) };
+      }
+      answerModel = await measureAnswerModel({ root: ROOT, work, baseline: args.baseline, corpora, ...SIZES.answerModel, cacheDir: args.cache, progress });
+      if (answerModel.skipped) say(`bench: answer-model left out: ${answerModel.skipped}`);
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -322,7 +369,8 @@ async function main(): Promise<void> {
     fleet,
     store,
     conversation,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart)],
+    answerModel,
+    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart), ...answerModelTargets(answerModel)],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

@@ -1,3 +1,4 @@
+import type { AnswerModelFigures } from './answer-model.js';
 import type { ColdStartFigures } from './cold-start.js';
 import type { InteractionFigures } from './interaction.js';
 import type { CorpusFigures } from './measure-corpus.js';
@@ -40,6 +41,7 @@ export interface BenchResults {
   readonly fleet?: FleetFigures | undefined;
   readonly store?: StoreFigures | undefined;
   readonly conversation?: ConversationFigures | undefined;
+  readonly answerModel?: AnswerModelFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -293,6 +295,7 @@ export function renderTables(results: BenchResults): string {
     ]);
     out.push(table(['fused answers (ms)', 'ours p50 / p99', 'floor p50 / p99', 'p99 ratio', 'vectors ready ms', 'RSS MB'], rows), '');
   }
+  if (results.answerModel) out.push(renderAnswerModel(results.answerModel), '');
   out.push(
     table(
       ['target', 'wanted', 'measured', 'result'],
@@ -303,4 +306,28 @@ export function renderTables(results: BenchResults): string {
     `Generated corpus: ${results.recipe}`,
   );
   return out.join('\n');
+}
+
+/** The learned engine against the landed one: answer latency per corpus and mode, cold start, model file size. */
+function renderAnswerModel(figures: AnswerModelFigures): string {
+  const size = `model file ${fmt(figures.modelFileBytes / 1024 / 1024)} MB`;
+  if (figures.skipped) return `Answer model against the landed engine (${figures.baseline}): left out, ${figures.skipped}; ${size}.`;
+  const rows = figures.series.map((s) => [
+    `${s.corpus} (${s.passages} passages), ${s.mode}, ${s.learned.count} questions`,
+    `${fmt(s.learned.p50)} / ${fmt(s.learned.p99)}`,
+    `${fmt(s.landed.p50)} / ${fmt(s.landed.p99)}`,
+    fmt(s.p50Ratio),
+    fmt(s.p99Ratio),
+  ]);
+  const cold = figures.coldStart;
+  if (cold) {
+    for (const [mode, pair] of [['fused', cold.fused], ['EMBEDDINGS=off', cold.lexical]] as const) {
+      rows.push([`cold start to first console answer, ${mode}, median of ${cold.runs}`, fmt(pair.learnedMs, 0), fmt(pair.landedMs, 0), fmt(pair.ratio), '']);
+    }
+  }
+  return [
+    table([`answer ms: learned engine vs landed (${figures.baseline}, ${figures.commit?.slice(0, 12) ?? ''})`, 'learned p50 / p99', 'landed p50 / p99', 'p50 ratio', 'p99 ratio'], rows),
+    '',
+    `Answer model: ${size}.`,
+  ].join('\n');
 }

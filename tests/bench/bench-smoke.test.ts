@@ -13,11 +13,13 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  */
 describe('npm run bench --json', () => {
   // Without the evaluation data (../shared/eval), as in a fresh clone: the bundled parts ask this repository's questions.
+  // The answer-model part takes its baseline tree from git: HEAD is in any clone, however shallow, and goes through
+  // the same extraction and child processes as the landed commit of a real run.
   it('writes one JSON object with the corpus figures, the machine and every target, even without the evaluation data', async () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation', '--json', '--data', missing, '--cache', await makeTempDir()],
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation,answer-model', '--baseline', 'HEAD', '--json', '--data', missing, '--cache', await makeTempDir()],
       { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
     );
     expect(stderr).toContain(`bench: no questions.jsonl in ${missing} (the evaluation data is not in this repository; pass --data DIR): asking the question sets in this repository instead`);
@@ -50,9 +52,29 @@ describe('npm run bench --json', () => {
     const { conversation } = results;
     for (const value of [conversation!.mention.p99, conversation!.ask.p99, conversation!.p99Ratio, conversation!.record.heapMb]) expect(Number.isFinite(value)).toBe(true);
     expect(conversation!.record.entries).toBe(5000);
-    expect(results.targets).toHaveLength(21);
+    const { answerModel } = results;
+    expect(answerModel).toMatchObject({ baseline: 'HEAD', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(answerModel!.series.map((series) => `${series.corpus} ${series.mode}`)).toEqual(['bundled lexical']);
+    const [lexical] = answerModel!.series;
+    for (const value of [lexical!.learned.p99, lexical!.landed.p99, lexical!.p99Ratio, lexical!.passages]) expect(Number.isFinite(value)).toBe(true);
+    expect(answerModel!.modelFileBytes).toBeGreaterThan(0);
+    expect(results.targets).toHaveLength(26);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
   }, 180_000);
+
+  it('leaves the answer-model part out in one line when the baseline commit is not in the git history, and still reports the model file', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'answer-model', '--baseline', 'no-such-commit', '--json'],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    expect(stderr.split('\n').filter((line) => line.includes('answer-model left out'))).toEqual([
+      `bench: answer-model left out: no commit no-such-commit in the git history of ${ROOT} (a tarball or a shallow clone?), so there is no landed engine to measure against`,
+    ]);
+    const { answerModel } = JSON.parse(stdout) as BenchResults;
+    expect(answerModel).toMatchObject({ baseline: 'no-such-commit', series: [] });
+    expect(answerModel!.modelFileBytes).toBeGreaterThan(0);
+  });
 
   it('says in one line that a part asked for needs SQuAD, and measures nothing', async () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
