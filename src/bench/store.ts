@@ -65,7 +65,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
         answers.set(question, answer);
       }
       clock = now - 30 * DAY_MS + Math.floor((i / job.recorded) * 30 * DAY_MS);
-      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+      await questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
     }
     clock = now;
     // Timed as npm start runs it, checkpointing on a timer rather than inside a write; the bulk load above did not.
@@ -79,7 +79,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
       if (i > 0) gapsTimes.push(performance.now() - started);
     }
     const scanStarted = performance.now();
-    const scanned = scanRows(questions.file, now - 30 * DAY_MS);
+    const scanned = scanRows(questions.where, now - 30 * DAY_MS);
     const scanMs = performance.now() - scanStarted;
     if (scanned === 0) throw new Error('bench: the store holds no questions to scan');
 
@@ -93,7 +93,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
       const question = job.questions[i % job.questions.length]!;
       const answer = answers.get(question) ?? (await library.current.engine.answer(question));
       const started = performance.now();
-      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+      await questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
       recordTimes.push(performance.now() - started);
     }
     const gaps = distribution(gapsTimes);
@@ -113,7 +113,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
     await on.close();
     await off.close();
     stopUpkeep();
-    questions.close();
+    await questions.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
