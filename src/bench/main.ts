@@ -17,14 +17,15 @@ import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions,
 import type { InteractionFigures } from './interaction.js';
 import type { StoreFigures } from './store.js';
 import type { ConversationFigures } from './conversation.js';
+import type { DatabaseFigures } from './database.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
-import { conversationTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
+import { conversationTargets, databaseTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation', 'database'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -70,6 +71,7 @@ const SIZES = args.smoke
       fleetProcesses: 2,
       fleetReloads: 1,
       store: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2 },
+      database: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2, processes: 2, reloads: 1, killAfterMs: 100 },
     }
   : args.quick
     ? {
@@ -87,6 +89,7 @@ const SIZES = args.smoke
         fleetProcesses: 4,
         fleetReloads: 2,
         store: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20 },
+        database: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20, processes: 3, reloads: 2, killAfterMs: 300 },
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -105,6 +108,7 @@ const SIZES = args.smoke
         fleetProcesses: 4,
         fleetReloads: 5,
         store: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50 },
+        database: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50, processes: 3, reloads: 5, killAfterMs: 500 },
       };
 
 /** A problem with how the bench was started: said in one line, without a stack trace. */
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
   let fleet: FleetFigures | undefined;
   let store: StoreFigures | undefined;
   let conversation: ConversationFigures | undefined;
+  let database: DatabaseFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -302,6 +307,14 @@ async function main(): Promise<void> {
         warmup: SIZES.interactionWarmup,
       });
     }
+    if (only.has('database')) {
+      progress(
+        `database: ${SIZES.database.asks} /ask recording to PostgreSQL and to SQLite, alternating; /gaps with ${SIZES.database.recorded} questions on PostgreSQL; a reload over ${SIZES.database.processes} HTTP replicas and one database; a replica killed mid-write`,
+      );
+      const fleetCorpusDir = path.join(work, 'database-fleet');
+      await copyCorpusFolder(path.join(ROOT, 'corpus'), fleetCorpusDir);
+      database = await runChild<DatabaseFigures>(work, { kind: 'database', corpusDir: bundledDir, fleetCorpusDir, questions: [...devQuestions, ...squadQuestions], ...SIZES.database });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -322,7 +335,13 @@ async function main(): Promise<void> {
     fleet,
     store,
     conversation,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart)],
+    database,
+    targets: [
+      ...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store),
+      ...conversationTargets(conversation),
+      ...semanticTargets(semantic, coldStart),
+      ...databaseTargets(database),
+    ],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

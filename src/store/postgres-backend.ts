@@ -130,17 +130,16 @@ export class PostgresBackend implements Backend {
     }
   }
 
-  appendQuestion(row: QuestionRow): Promise<number | undefined> {
-    if (this.down !== undefined || this.ids.next >= this.ids.end || this.pending.length >= this.settings.maxPending) {
-      void this.reserveIds();
-      return Promise.resolve(undefined);
-    }
+  async appendQuestion(row: QuestionRow): Promise<number | undefined> {
+    // The block ran out before the next one came (a burst): this one question waits a round trip for it.
+    if (this.down === undefined && this.ids.next >= this.ids.end) await this.reserveIds();
+    if (this.down !== undefined || this.ids.next >= this.ids.end || this.pending.length >= this.settings.maxPending) return undefined;
     const id = this.ids.next++;
     // Half the block used: the next one is reserved before this one runs out.
     if (this.ids.end - this.ids.next < this.settings.idBlock / 2) void this.reserveIds();
     this.pending.push({ ...row, id });
     this.writing ??= this.writePending();
-    return Promise.resolve(id);
+    return id;
   }
 
   async flush(): Promise<void> {

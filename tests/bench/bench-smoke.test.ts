@@ -17,8 +17,8 @@ describe('npm run bench --json', () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation', '--json', '--data', missing, '--cache', await makeTempDir()],
-      { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation,database', '--json', '--data', missing, '--cache', await makeTempDir()],
+      { cwd: ROOT, timeout: 230_000, maxBuffer: 10 * 1024 * 1024 },
     );
     expect(stderr).toContain(`bench: no questions.jsonl in ${missing} (the evaluation data is not in this repository; pass --data DIR): asking the question sets in this repository instead`);
     const results = JSON.parse(stdout) as BenchResults;
@@ -50,9 +50,12 @@ describe('npm run bench --json', () => {
     const { conversation } = results;
     for (const value of [conversation!.mention.p99, conversation!.ask.p99, conversation!.p99Ratio, conversation!.record.heapMb]) expect(Number.isFinite(value)).toBe(true);
     expect(conversation!.record.entries).toBe(5000);
-    expect(results.targets).toHaveLength(21);
+    const { database } = results;
+    for (const value of [database!.askPostgres.p99, database!.askSqlite.p99, database!.p99Ratio, database!.gaps.max, database!.fleet.lastServedAfterReplyMs]) expect(Number.isFinite(value)).toBe(true);
+    expect(database!.acknowledgedVotes).toBeGreaterThan(0);
+    expect(results.targets).toHaveLength(25);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
-  }, 180_000);
+  }, 240_000);
 
   it('says in one line that a part asked for needs SQuAD, and measures nothing', async () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
