@@ -9,16 +9,12 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { commands, messageCommands } from '../../commands/index.js';
-import { DiscordEmulator, MANAGE_GUILD, MEMBER_PERMISSIONS, makeUser } from '../../tests/support/discord-emulator.js';
 import { freshDatabase, startTestPostgres } from '../../tests/support/postgres-server.js';
-import type { Answer } from '../answer/types.js';
-import { startBot } from '../discord/bot.js';
-import type { Logger } from '../discord/log.js';
 import { Library } from '../library/library.js';
 import { PostgresBackend } from '../store/postgres-backend.js';
 import { QuestionLog } from '../store/question-log.js';
 import { measureFleet, type FleetFigures } from './scale.js';
+import { fillStore, serve, time, timeGaps } from './store.js';
 import { distribution, interleavedTimings, ratio, roundedDistribution, type Distribution } from './stats.js';
 
 export interface DatabaseJob {
@@ -52,9 +48,6 @@ export interface DatabaseFigures {
   readonly soundAfterKill: boolean;
 }
 
-const SILENT: Logger = { info: () => undefined, error: () => undefined };
-const DAY_MS = 24 * 60 * 60 * 1000;
-const MODERATOR = { user: makeUser('bench-moderator'), permissions: MEMBER_PERMISSIONS | MANAGE_GUILD };
 
 export async function measureDatabase(job: DatabaseJob): Promise<DatabaseFigures> {
   const server = await startTestPostgres({ durable: true });
@@ -84,41 +77,18 @@ async function measureAsk(job: DatabaseJob, serverUrl: string, dataDir: string) 
   const onPostgres = await serve(library, postgres);
   const onSqlite = await serve(library, sqlite);
   try {
-    const time = async (served: Served, question: string): Promise<number> => {
-      const started = performance.now();
-      const interaction = served.emulator.chatInput('ask', { question });
-      await served.emulator.waitForCallback(interaction.id);
-      return performance.now() - started;
-    };
     const [askPostgres, askSqlite] = await interleavedTimings(
       { warmup: job.warmup, count: job.asks, questions: job.questions },
       (question) => time(onPostgres, question),
       (question) => time(onSqlite, question),
     );
     // The store filled up to `recorded` questions over the last 30 days, then /gaps as a moderator sees it.
-    const answers = new Map<string, Answer>();
     await postgres.clear();
-    for (let i = 0; i < job.recorded; i++) {
-      const question = job.questions[i % job.questions.length]!;
-      let answer = answers.get(question);
-      if (!answer) {
-        answer = await library.current.engine.answer(question);
-        answers.set(question, answer);
-      }
-      clock = now - 30 * DAY_MS + Math.floor((i / job.recorded) * 30 * DAY_MS);
-      await postgres.record({ question, guildId: onPostgres.emulator.guildId, answer, corpusVersion: 'bench' });
-      // Held back now and then so the background writer keeps up, as it would over days of questions.
-      if (i % 5_000 === 0) await backend.flush();
-    }
+    // Held back now and then so the background writer keeps up, as it would over days of questions.
+    await fillStore(library, postgres, job, onPostgres.emulator.guildId, (at) => (clock = at), (i) => (i % 5_000 === 0 ? backend.flush() : Promise.resolve()));
     await backend.flush();
     clock = now;
-    const gapsTimes: number[] = [];
-    for (let i = 0; i < job.gapsRepeats + 1; i++) {
-      const started = performance.now();
-      const interaction = onPostgres.emulator.chatInput('gaps', {}, MODERATOR);
-      await onPostgres.emulator.waitForCallback(interaction.id, 20_000);
-      if (i > 0) gapsTimes.push(performance.now() - started);
-    }
+    const gapsTimes = await timeGaps(onPostgres, job.gapsRepeats);
     const [pg, lite] = [distribution(askPostgres), distribution(askSqlite)];
     return {
       askPostgres: roundedDistribution(pg),
@@ -166,25 +136,4 @@ async function measureKill(job: DatabaseJob, serverUrl: string) {
     await backend.close();
     await database.drop();
   }
-}
-
-interface Served {
-  readonly emulator: DiscordEmulator;
-  close(): Promise<void>;
-}
-
-async function serve(library: Library, questions: QuestionLog): Promise<Served> {
-  const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
-  const bot = await startBot(
-    { token: emulator.token, apiBase: emulator.apiBase, moderatorRoleIds: [], askCooldownSeconds: 0, commands, messageCommands, questions },
-    library,
-    SILENT,
-  );
-  return {
-    emulator,
-    close: async () => {
-      await bot.stop();
-      await emulator.close();
-    },
-  };
 }

@@ -136,6 +136,8 @@ export async function measureFleet(job: FleetJob): Promise<FleetFigures> {
     DISCORD_PUBLIC_KEY: keys.publicKeyHex,
     DISCORD_API_BASE: emulator.apiBase,
     HTTP_PORT: '0',
+    // The replicas' store, index snapshot and vectors stay in the bench's folder, not the repository's ./data and ./.cache.
+    CACHE_DIR: path.join(work, 'cache'),
     ...(job.databaseUrl === undefined ? { RELOAD_SYNC_DIR: path.join(work, 'sync'), DATA_DIR: path.join(work, 'data') } : { DATABASE_URL: job.databaseUrl }),
     ASK_COOLDOWN_SECONDS: '0',
   };
