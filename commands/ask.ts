@@ -52,7 +52,7 @@ export const ask: Command<z.infer<typeof askOptions>> = {
     // The snapshot that answered, for its corpus version: nothing is awaited between the answer and here.
     const { engine } = library.current;
     // A "more quotes" page repeats a question already recorded: only the first answer is.
-    const feedback = page === 0 && questions ? questions.record({ question, guildId, answer, corpusVersion: await corpusVersion(engine.corpus) }) : undefined;
+    const feedback = page === 0 && questions ? await questions.record({ question, guildId, answer, corpusVersion: await corpusVersion(engine.corpus) }) : undefined;
     return { kind: 'answer', answer, private: isPrivate, feedback };
   },
   autocomplete(focused, { library }): Choice[] {

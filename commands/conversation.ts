@@ -45,13 +45,13 @@ export const conversation: Command<z.infer<typeof conversationOptions>> = {
   },
   options: conversationOptions,
   moderatorOnly: true,
-  execute({ answers, channel }, { settings, guildId, channelId, readsMessages }): Reply {
+  async execute({ answers, channel }, { settings, guildId, channelId, readsMessages }): Promise<Reply> {
     const notice = (text: string, tone: 'info' | 'error' = 'info'): Reply => ({ kind: 'notice', tone, text, private: true });
     if (guildId === undefined) return notice('Where the bot answers in the conversation is set per server: use /conversation in a server.');
     if (!settings || !readsMessages) {
       return notice('This process cannot read messages (HTTP interactions mode), so it answers no @mentions or replies: there is nothing to set here.');
     }
-    const current = settings.conversation(guildId);
+    const current = await settings.conversation(guildId);
     if (answers === undefined) return { kind: 'setting', setting: current, saved: false, private: true };
     const target = channel ?? channelId;
     let next: ConversationSetting;
@@ -63,7 +63,7 @@ export const conversation: Command<z.infer<typeof conversationOptions>> = {
       if (channelIds.length > MAX_CONVERSATION_CHANNELS) return notice(`At most ${MAX_CONVERSATION_CHANNELS} channels can be listed; remove one first.`, 'error');
       next = { mode: 'channels', channelIds };
     }
-    if (!settings.setConversation(guildId, next)) {
+    if (!(await settings.setConversation(guildId, next))) {
       return notice(`Sorry, the setting could not be saved (${settings.unavailable ?? 'the error has been logged'}). Nothing was changed.`, 'error');
     }
     return { kind: 'setting', setting: next, saved: true, private: true };

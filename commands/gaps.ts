@@ -59,21 +59,21 @@ export const gaps: Command<z.infer<typeof gapsOptions>> = {
   },
   options: gapsOptions,
   moderatorOnly: true,
-  execute({ action, days, page }, { questions }) {
+  async execute({ action, days, page }, { questions }) {
     const status = questions?.status;
     if (!questions || !status?.available) {
       const why = status ? `Question recording is ${status.text}` : 'This bot keeps no record of questions.';
       return { kind: 'notice', tone: 'info', text: `${why} There is nothing to show or clear.`, private: true };
     }
     if (action === 'clear') {
-      const deleted = questions.clear();
+      const deleted = await questions.clear();
       const text =
         deleted === undefined
           ? 'Sorry, the records could not be deleted; the error has been logged. Please try again.'
           : `Deleted every recorded question (${deleted}) and every vote.`;
       return { kind: 'notice', tone: deleted === undefined ? 'error' : 'info', text, private: true };
     }
-    const report = questions.gaps(days, page - 1);
+    const report = await questions.gaps(days, page - 1);
     if (!report) return { kind: 'notice', tone: 'error', text: 'Sorry, the records could not be read; the error has been logged.', private: true };
     return { kind: 'gaps', report, private: true };
   },

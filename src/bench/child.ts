@@ -9,6 +9,7 @@ import { measureCorpus, type CorpusJob } from './measure-corpus.js';
 import { measureSemantic, type SemanticJob } from './measure-semantic.js';
 import { measureFleet, measureModes, type FleetJob, type ModesJob } from './scale.js';
 import { measureStore, type StoreJob } from './store.js';
+import { measureDatabase, type DatabaseJob } from './database.js';
 
 export type ChildJob =
   | ({ readonly kind: 'corpus' } & CorpusJob)
@@ -17,7 +18,8 @@ export type ChildJob =
   | ({ readonly kind: 'modes' } & ModesJob)
   | ({ readonly kind: 'fleet' } & FleetJob)
   | ({ readonly kind: 'store' } & StoreJob)
-  | ({ readonly kind: 'conversation' } & ConversationJob);
+  | ({ readonly kind: 'conversation' } & ConversationJob)
+  | ({ readonly kind: 'database' } & DatabaseJob);
 
 const jobFile = process.argv[2];
 if (!process.send || jobFile === undefined) {
@@ -38,5 +40,7 @@ const figures =
             ? await measureFleet(job)
             : job.kind === 'conversation'
               ? await measureConversation(job)
-              : await measureStore(job);
+              : job.kind === 'database'
+                ? await measureDatabase(job)
+                : await measureStore(job);
 process.send({ figures }, () => process.exit(0));

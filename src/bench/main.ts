@@ -18,14 +18,15 @@ import { copyCorpusFolder, GENERATED_RECIPE, generatedSources, readDevQuestions,
 import type { InteractionFigures } from './interaction.js';
 import type { StoreFigures } from './store.js';
 import type { ConversationFigures } from './conversation.js';
+import type { DatabaseFigures } from './database.js';
 import type { CorpusFigures } from './measure-corpus.js';
 import { semanticTargets, type SemanticFigures } from './measure-semantic.js';
 import type { FleetFigures, ModesFigures } from './scale.js';
-import { conversationTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
+import { conversationTargets, databaseTargets, evaluateTargets, renderTables, type BenchResults, type Machine } from './report.js';
 import { shuffle } from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation', 'answer-model'] as const;
+const PARTS = ['bundled', 'squad', 'generated', 'cold-start', 'interaction', 'semantic', 'modes', 'fleet', 'store', 'conversation', 'answer-model', 'database'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench [-- options]
@@ -81,6 +82,7 @@ const SIZES = args.smoke
         warmup: { fused: 2, lexical: 2 },
         coldRuns: 0,
       },
+      database: { recorded: 2000, gapsRepeats: 2, asks: 10, warmup: 2, processes: 2, reloads: 1, killAfterMs: 100 },
     }
   : args.quick
     ? {
@@ -105,6 +107,7 @@ const SIZES = args.smoke
           warmup: { fused: 30, lexical: 50 },
           coldRuns: 3,
         },
+        database: { recorded: 20_000, gapsRepeats: 5, asks: 100, warmup: 20, processes: 3, reloads: 2, killAfterMs: 300 },
       }
     : {
         // MiniSearch with default options takes about a second per question at 100,000 passages: there it
@@ -132,6 +135,7 @@ const SIZES = args.smoke
           warmup: { fused: 48, lexical: 200 },
           coldRuns: 8,
         },
+        database: { recorded: 100_000, gapsRepeats: 10, asks: 600, warmup: 50, processes: 3, reloads: 5, killAfterMs: 500 },
       };
 
 /** A problem with how the bench was started: said in one line, without a stack trace. */
@@ -217,6 +221,7 @@ async function main(): Promise<void> {
   let store: StoreFigures | undefined;
   let conversation: ConversationFigures | undefined;
   let answerModel: AnswerModelFigures | undefined;
+  let database: DatabaseFigures | undefined;
 
   try {
     const bundledDir = path.join(work, 'bundled');
@@ -349,6 +354,14 @@ async function main(): Promise<void> {
       answerModel = await measureAnswerModel({ root: ROOT, work, baseline: args.baseline, corpora, ...SIZES.answerModel, cacheDir: args.cache, progress });
       if (answerModel.skipped) say(`bench: answer-model left out: ${answerModel.skipped}`);
     }
+    if (only.has('database')) {
+      progress(
+        `database: ${SIZES.database.asks} /ask recording to PostgreSQL and to SQLite, alternating; /gaps with ${SIZES.database.recorded} questions on PostgreSQL; a reload over ${SIZES.database.processes} HTTP replicas and one database; a replica killed mid-write`,
+      );
+      const fleetCorpusDir = path.join(work, 'database-fleet');
+      await copyCorpusFolder(path.join(ROOT, 'corpus'), fleetCorpusDir);
+      database = await runChild<DatabaseFigures>(work, { kind: 'database', corpusDir: bundledDir, fleetCorpusDir, questions: [...devQuestions, ...squadQuestions], ...SIZES.database });
+    }
   } finally {
     if (args.keep) progress(`kept ${work}`);
     else await rm(work, { recursive: true, force: true });
@@ -370,7 +383,14 @@ async function main(): Promise<void> {
     store,
     conversation,
     answerModel,
-    targets: [...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store), ...conversationTargets(conversation), ...semanticTargets(semantic, coldStart), ...answerModelTargets(answerModel)],
+    database,
+    targets: [
+      ...evaluateTargets(corpora, coldStart, interaction, modes, fleet, store),
+      ...conversationTargets(conversation),
+      ...semanticTargets(semantic, coldStart),
+      ...answerModelTargets(answerModel),
+      ...databaseTargets(database),
+    ],
     seconds: Math.round((performance.now() - began) / 100) / 10,
   };
   if (args.out) {

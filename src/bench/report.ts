@@ -7,6 +7,7 @@ import type { FleetFigures, ModesFigures } from './scale.js';
 import { ratio } from './stats.js';
 import type { StoreFigures } from './store.js';
 import type { ConversationFigures } from './conversation.js';
+import type { DatabaseFigures } from './database.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -42,6 +43,7 @@ export interface BenchResults {
   readonly store?: StoreFigures | undefined;
   readonly conversation?: ConversationFigures | undefined;
   readonly answerModel?: AnswerModelFigures | undefined;
+  readonly database?: DatabaseFigures | undefined;
   readonly targets: readonly Target[];
   readonly seconds: number;
 }
@@ -283,6 +285,18 @@ export function renderTables(results: BenchResults): string {
     other.push(['/ask p99 ms, recording on vs off', fmt(store.askOn.p99), fmt(store.askOff.p99), fmt(ratio(store.askOn.p99, store.askOff.p99))]);
     other.push(['  the write alone (QuestionLog.record), p50 / p99 ms', `${fmt(store.record.p50, 3)} / ${fmt(store.record.p99, 3)}`, '', '']);
   }
+  const { database } = results;
+  if (database) {
+    other.push([`/ask p50 ms, recording to PostgreSQL vs SQLite (${database.askPostgres.count} each)`, fmt(database.askPostgres.p50), fmt(database.askSqlite.p50), fmt(ratio(database.askPostgres.p50, database.askSqlite.p50))]);
+    other.push(['/ask p99 ms, recording to PostgreSQL vs SQLite', fmt(database.askPostgres.p99), fmt(database.askSqlite.p99), fmt(database.p99Ratio)]);
+    other.push([`/gaps p50 ms with ${database.recorded} questions on PostgreSQL`, `${fmt(database.gaps.p50, 0)} (max ${fmt(database.gaps.max, 0)})`, '', '']);
+    other.push([
+      `/reload to reply p50 ms, ${database.fleet.processes} processes on one database vs one Library.reload`,
+      fmt(database.fleet.replyMs.p50, 0),
+      fmt(database.fleet.singleReloadMs.p50, 0),
+      fmt(database.fleet.replyRatio),
+    ]);
+  }
   if (other.length > 0) out.push(table(['process and Discord', 'ours', 'baseline', 'ratio'], other), '');
   if (results.semantic && results.semantic.length > 0) {
     const rows = results.semantic.map((s) => [
@@ -330,4 +344,37 @@ function renderAnswerModel(figures: AnswerModelFigures): string {
     '',
     `Answer model: ${size}.`,
   ].join('\n');
+}
+
+/** The shared PostgreSQL store's targets (issue 20). */
+export function databaseTargets(database: DatabaseFigures | undefined): Target[] {
+  const full = database && database.recorded >= FULL_SIZE_PASSAGES ? database : undefined;
+  return [
+    {
+      figure: '/ask p99 recording to PostgreSQL / recording to SQLite',
+      target: '<= 1.1',
+      measured: database ? `${fmt(database.p99Ratio)} (${fmt(database.askPostgres.p99)} / ${fmt(database.askSqlite.p99)} ms)` : 'not measured',
+      pass: database ? database.p99Ratio <= 1.1 : undefined,
+    },
+    {
+      figure: 'reload served by every process after the reply, 3 processes and 1 database',
+      target: '<= 2 s',
+      measured: database
+        ? `${fmt(database.fleet.lastServedAfterReplyMs / 1000)} s at the latest over ${database.fleet.processes} processes${database.fleet.allServed ? '' : ', NOT all served'} (reply ${fmt(database.fleet.replyMs.p50, 0)} ms p50)`
+        : 'not measured',
+      pass: database ? database.fleet.processes >= 3 && database.fleet.allServed && database.fleet.lastServedAfterReplyMs <= 2000 : undefined,
+    },
+    {
+      figure: '/gaps with 100,000 recorded questions on PostgreSQL, slowest',
+      target: '<= 1 s',
+      measured: full ? `${fmt(full.gaps.max, 0)} ms (p50 ${fmt(full.gaps.p50, 0)} ms)` : database ? `not measured (${database.recorded} recorded; run without --quick)` : 'not measured',
+      pass: full ? full.gaps.max <= 1000 : undefined,
+    },
+    {
+      figure: 'kill -9 of a replica mid-write: acknowledged votes lost; database sound',
+      target: '0; no repair',
+      measured: database ? `${database.lostVotes} of ${database.acknowledgedVotes}; ${database.soundAfterKill ? 'read as usual after' : 'NOT readable after'}` : 'not measured',
+      pass: database ? database.acknowledgedVotes > 0 && database.lostVotes === 0 && database.soundAfterKill : undefined,
+    },
+  ];
 }

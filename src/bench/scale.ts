@@ -84,6 +84,8 @@ export interface FleetJob {
   readonly corpusDir: string;
   readonly processes: number;
   readonly reloads: number;
+  /** The replicas share this PostgreSQL database (reloads by LISTEN/NOTIFY) instead of a reload folder. */
+  readonly databaseUrl?: string | undefined;
 }
 
 export interface FleetFigures {
@@ -119,7 +121,7 @@ async function startReplica(env: NodeJS.ProcessEnv): Promise<{ child: ChildProce
 }
 
 /**
- * Four (`processes`) HTTP replicas on one corpus folder and one reload folder. Each round adds a document, has a
+ * Four (`processes`) HTTP replicas on one corpus folder and one reload folder, or one PostgreSQL database. Each round adds a document, has a
  * moderator `/reload` through the first replica, then asks every replica's `/help` for the version it serves.
  */
 export async function measureFleet(job: FleetJob): Promise<FleetFigures> {
@@ -134,7 +136,9 @@ export async function measureFleet(job: FleetJob): Promise<FleetFigures> {
     DISCORD_PUBLIC_KEY: keys.publicKeyHex,
     DISCORD_API_BASE: emulator.apiBase,
     HTTP_PORT: '0',
-    RELOAD_SYNC_DIR: path.join(work, 'sync'),
+    // The replicas' store, index snapshot and vectors stay in the bench's folder, not the repository's ./data and ./.cache.
+    CACHE_DIR: path.join(work, 'cache'),
+    ...(job.databaseUrl === undefined ? { RELOAD_SYNC_DIR: path.join(work, 'sync'), DATA_DIR: path.join(work, 'data') } : { DATABASE_URL: job.databaseUrl }),
     ASK_COOLDOWN_SECONDS: '0',
   };
   const replicas: { child: ChildProcess; url: string }[] = [];

@@ -55,31 +55,14 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
   const on = await serve(library, questions);
   const off = await serve(library, undefined);
   try {
-    // Each distinct question answered once, then recorded as often as the cycle repeats it.
-    const answers = new Map<string, Answer>();
-    for (let i = 0; i < job.recorded; i++) {
-      const question = job.questions[i % job.questions.length]!;
-      let answer = answers.get(question);
-      if (!answer) {
-        answer = await library.current.engine.answer(question);
-        answers.set(question, answer);
-      }
-      clock = now - 30 * DAY_MS + Math.floor((i / job.recorded) * 30 * DAY_MS);
-      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
-    }
+    const answers = await fillStore(library, questions, job, on.emulator.guildId, (at) => (clock = at));
     clock = now;
     // Timed as npm start runs it, checkpointing on a timer rather than inside a write; the bulk load above did not.
     stopUpkeep = questions.scheduleUpkeep();
 
-    const gapsTimes: number[] = [];
-    for (let i = 0; i < job.gapsRepeats + 1; i++) {
-      const started = performance.now();
-      const interaction = on.emulator.chatInput('gaps', {}, MODERATOR);
-      await on.emulator.waitForCallback(interaction.id, 10_000);
-      if (i > 0) gapsTimes.push(performance.now() - started);
-    }
+    const gapsTimes = await timeGaps(on, job.gapsRepeats);
     const scanStarted = performance.now();
-    const scanned = scanRows(questions.file, now - 30 * DAY_MS);
+    const scanned = scanRows(questions.where, now - 30 * DAY_MS);
     const scanMs = performance.now() - scanStarted;
     if (scanned === 0) throw new Error('bench: the store holds no questions to scan');
 
@@ -93,7 +76,7 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
       const question = job.questions[i % job.questions.length]!;
       const answer = answers.get(question) ?? (await library.current.engine.answer(question));
       const started = performance.now();
-      questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
+      await questions.record({ question, guildId: on.emulator.guildId, answer, corpusVersion: 'bench' });
       recordTimes.push(performance.now() - started);
     }
     const gaps = distribution(gapsTimes);
@@ -113,18 +96,60 @@ export async function measureStore(job: StoreJob): Promise<StoreFigures> {
     await on.close();
     await off.close();
     stopUpkeep();
-    questions.close();
+    await questions.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-interface Served {
+/**
+ * Records `job.recorded` questions, cycling over `job.questions`, spread evenly over the 30 days before now (through
+ * `setClock`); each distinct question is answered once. Returns the answers by question.
+ */
+export async function fillStore(
+  library: Library,
+  questions: QuestionLog,
+  job: Pick<StoreJob, 'questions' | 'recorded'>,
+  guildId: string,
+  setClock: (at: number) => void,
+  onEach: (index: number) => Promise<void> = () => Promise.resolve(),
+): Promise<Map<string, Answer>> {
+  const now = Date.now();
+  const answers = new Map<string, Answer>();
+  for (let i = 0; i < job.recorded; i++) {
+    const question = job.questions[i % job.questions.length]!;
+    let answer = answers.get(question);
+    if (!answer) {
+      answer = await library.current.engine.answer(question);
+      answers.set(question, answer);
+    }
+    setClock(now - 30 * DAY_MS + Math.floor((i / job.recorded) * 30 * DAY_MS));
+    await questions.record({ question, guildId, answer, corpusVersion: 'bench' });
+    await onEach(i);
+  }
+  return answers;
+}
+
+/** `/gaps` as a moderator, `repeats` times after one untimed run, in ms each. */
+export async function timeGaps(served: Served, repeats: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats + 1; i++) {
+    const started = performance.now();
+    const interaction = served.emulator.chatInput('gaps', {}, MODERATOR);
+    await served.emulator.waitForCallback(interaction.id, 20_000);
+    if (i > 0) times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** A bot on an emulator of its own, recording into `questions` (or nothing). */
+export interface Served {
   readonly emulator: DiscordEmulator;
   readonly bot: RunningBot;
   close(): Promise<void>;
 }
 
-async function serve(library: Library, questions: QuestionLog | undefined): Promise<Served> {
+/** Starts a bot with every command against a fresh emulator; also the database part's (`database.ts`). */
+export async function serve(library: Library, questions: QuestionLog | undefined): Promise<Served> {
   const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
   const bot = await startBot(
     { token: emulator.token, apiBase: emulator.apiBase, moderatorRoleIds: [], askCooldownSeconds: 0, commands, messageCommands, questions },
@@ -141,7 +166,8 @@ async function serve(library: Library, questions: QuestionLog | undefined): Prom
   };
 }
 
-async function time(served: Served, question: string): Promise<number> {
+/** One `/ask` from the emulator sending it to its accepting the answer, in ms. */
+export async function time(served: Served, question: string): Promise<number> {
   const started = performance.now();
   const interaction = served.emulator.chatInput('ask', { question });
   await served.emulator.waitForCallback(interaction.id);

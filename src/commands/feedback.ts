@@ -10,8 +10,8 @@ const THANKS: Readonly<Record<Verdict, string>> = {
  * A click on "Answered my question" or "Wrong quote": one vote per member per answer, a second click changing
  * it. Always a private acknowledgement, never a new public message.
  */
-export function voteOn(answerId: number, verdict: Verdict, { questions, invoker }: CommandContext): Reply {
-  const outcome = questions?.vote(answerId, invoker.id, verdict) ?? 'off';
+export async function voteOn(answerId: number, verdict: Verdict, { questions, invoker }: CommandContext): Promise<Reply> {
+  const outcome = (await questions?.vote(answerId, invoker.id, verdict)) ?? 'off';
   const text =
     outcome === 'recorded'
       ? THANKS[verdict]

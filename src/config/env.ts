@@ -51,6 +51,11 @@ export const envSchema = z.object({
   ),
   RELOAD_SYNC_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  // The PostgreSQL database every process shares instead of the SQLite file (docs/scaling.md). Never logged: it may hold a password.
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL such as postgres://user:password@db.example.com:5432/incident_desk' }).optional(),
+  ),
   RECORD_QUESTIONS: z.preprocess(
     emptyAsUndefined,
     z

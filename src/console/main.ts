@@ -10,7 +10,7 @@ import { CorpusError } from '../corpus/errors.js';
 import { Library } from '../library/library.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import { libraryOptionsFromConfig } from '../library/from-config.js';
-import { QuestionLog } from '../store/question-log.js';
+import { openStore } from '../store/open-store.js';
 import { toJsonLine } from './json-lines.js';
 import { MoreQuotes } from './more-quotes.js';
 import { parseLine } from './parse-line.js';
@@ -34,15 +34,12 @@ async function main(): Promise<number> {
   await library.current.engine.vectorsSettled;
   const onError = (error: unknown): void => console.error(`console: a command failed: ${(error as Error).stack ?? String(error)}`);
   // The console reads what the bot recorded (/gaps) but records nothing: its questions are someone trying it out.
-  const questions = QuestionLog.open(
-    { dataDir: config.DATA_DIR, record: false, retentionDays: config.QUESTION_RETENTION_DAYS, notRecordingBecause: 'the console never records' },
-    { onError: (line) => console.error(line) },
-  );
-  const context: CommandContext = { library, invoker: CONSOLE_USER, questions };
+  const store = await openStore(config, { info: (line) => console.error(line), error: (line) => console.error(line) }, { record: false, notRecordingBecause: 'the console never records' });
+  const context: CommandContext = { library, invoker: CONSOLE_USER, questions: store.questions };
   try {
     return await serve(context, onError);
   } finally {
-    questions.close();
+    await store.close();
   }
 }
 

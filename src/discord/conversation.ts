@@ -53,7 +53,7 @@ export function createConversation(options: ConversationOptions): (message: Mess
     const kind = dm ? 'dm' : 'mention';
     const log = (outcome: string): void => logger.info(`message ${kind} latency=${Math.round(performance.now() - started)}ms ${outcome}`);
     try {
-      if (message.inGuild() && !answersIn(options.settings?.conversation(message.guildId) ?? EVERYWHERE, message)) {
+      if (message.inGuild() && !answersIn((await options.settings?.conversation(message.guildId)) ?? EVERYWHERE, message)) {
         log('off-here');
         return;
       }

@@ -2,8 +2,8 @@ import { DiscordjsErrorCodes } from 'discord.js';
 import { commands, messageCommands } from '../../commands/index.js';
 import { ConfigError, type Config } from '../config/env.js';
 import type { Peers } from '../fleet/peers.js';
-import { QuestionLog } from '../store/question-log.js';
-import { ServerSettings } from '../store/server-settings.js';
+import type { QuestionLog } from '../store/question-log.js';
+import type { ServerSettings } from '../store/server-settings.js';
 import { CorpusError } from '../corpus/errors.js';
 import type { ServeSettings } from './bot.js';
 import { oneLine, type Logger } from './log.js';
@@ -22,31 +22,6 @@ export function serveSettings(config: Config, peers: Peers | undefined, question
     peers,
     questions,
     settings,
-  };
-}
-
-/** Each server's settings, in the store's file, with `CONVERSATION_ANSWERS` for servers that chose nothing. */
-export function openServerSettings(config: Config, logger: Logger): ServerSettings {
-  return ServerSettings.open(config.DATA_DIR, { mode: config.CONVERSATION_ANSWERS === 'on' ? 'everywhere' : 'off' }, { onError: (line, error) => logger.error(line, error) });
-}
-
-/**
- * Opens the question store as the environment says, with its hourly upkeep. A store that cannot be used costs the
- * records, not the answers: one line says why, and /help shows it. `close` stops the upkeep and closes the file.
- */
-export function openQuestionLog(config: Config, logger: Logger): { questions: QuestionLog; close: () => void } {
-  const questions = QuestionLog.open(
-    { dataDir: config.DATA_DIR, record: config.RECORD_QUESTIONS, retentionDays: config.QUESTION_RETENTION_DAYS },
-    { onError: (line, error) => logger.error(line, error) },
-  );
-  if (!questions.status.available) logger.error(`incident-desk: question recording is ${questions.status.text}`);
-  const stopUpkeep = questions.scheduleUpkeep();
-  return {
-    questions,
-    close: () => {
-      stopUpkeep();
-      questions.close();
-    },
   };
 }
 

@@ -5,12 +5,13 @@ import { Library } from '../library/library.js';
 import { describeMode } from '../semantic/semantic-search.js';
 import { libraryOptionsFromConfig } from '../library/from-config.js';
 import { describeProcess } from '../fleet/peers.js';
-import { SyncFolder } from '../fleet/sync-folder.js';
+import { joinFleet } from '../fleet/join.js';
 import { corpusVersion } from '../library/corpus-version.js';
 import { startBot } from './bot.js';
 import { consoleLogger as logger } from './log.js';
 import { gatewayRole, gatewaySharding, isShardingManagerChild, releaseShardCount } from './sharding.js';
-import { describeStartupError, openQuestionLog, openServerSettings, serveSettings, stopOnSignals } from './lifecycle.js';
+import { describeStartupError, serveSettings, stopOnSignals } from './lifecycle.js';
+import { openStore } from '../store/open-store.js';
 
 /**
  * `npm start`: loads the corpus, logs in, and serves until SIGINT or SIGTERM. Also each shard's process under
@@ -27,13 +28,12 @@ async function main(): Promise<void> {
   // Served lexically from the start; the log says when answers begin to use the sentence model.
   void library.current.engine.vectorsSettled.then(() => logger.info(`incident-desk: ${describeMode(library.current.engine.mode.mode, library.current.engine.mode.model)}`));
   const label = describeProcess(gatewayRole(config, process.env));
-  const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
-  const store = openQuestionLog(config, logger);
-  const settings = openServerSettings(config, logger);
+  const peers = await joinFleet(config, library, label, (line) => logger.error(line));
+  const store = await openStore(config, logger);
   const bot = await startBot(
     {
       token: config.DISCORD_TOKEN,
-      ...serveSettings(config, peers, store.questions, settings),
+      ...serveSettings(config, peers, store.questions, store.settings),
       sharding,
       label,
     },
@@ -49,10 +49,7 @@ async function main(): Promise<void> {
   // A snapshot save still running is let finish: cut short, the next start would build instead of loading.
   stopOnSignals(
     () =>
-      Promise.all([bot.stop(), peers?.leave(), library.indexSaved()]).finally(() => {
-        store.close();
-        settings.close();
-      }),
+      Promise.all([bot.stop(), peers?.leave(), library.indexSaved()]).finally(() => store.close()),
     logger,
     'disconnecting',
   );

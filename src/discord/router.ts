@@ -145,7 +145,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     } else if (action?.kind === 'more' && question !== undefined && ask) {
       reply = await run(ask, { question, private: true, page: action.page }, context);
     } else if (action?.kind === 'vote') {
-      reply = voteOn(action.answerId, action.verdict, context);
+      reply = await voteOn(action.answerId, action.verdict, context);
     } else {
       reply = { kind: 'notice', tone: 'info', text: 'This button no longer works. Please ask again with /ask.', private: true };
     }

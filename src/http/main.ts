@@ -2,10 +2,11 @@ import 'dotenv/config';
 import { countOf } from '../commands/replies.js';
 import { ConfigError, parseConfig } from '../config/env.js';
 import { consoleLogger as logger } from '../discord/log.js';
-import { describeStartupError, openQuestionLog, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
+import { describeStartupError, serveSettings, stopOnSignals } from '../discord/lifecycle.js';
+import { openStore } from '../store/open-store.js';
 import { releaseShardCount } from '../discord/sharding.js';
 import { describeProcess } from '../fleet/peers.js';
-import { SyncFolder } from '../fleet/sync-folder.js';
+import { joinFleet } from '../fleet/join.js';
 import { corpusVersion } from '../library/corpus-version.js';
 import { libraryOptionsFromConfig } from '../library/from-config.js';
 import { Library } from '../library/library.js';
@@ -23,8 +24,8 @@ async function main(): Promise<void> {
   }
   const library = await Library.load(config.CORPUS_DIR, libraryOptionsFromConfig(config, (line) => logger.info(line)));
   const label = describeProcess('http replica');
-  const peers = config.RELOAD_SYNC_DIR === undefined ? undefined : await SyncFolder.join(config.RELOAD_SYNC_DIR, library, label);
-  const store = openQuestionLog(config, logger);
+  const peers = await joinFleet(config, library, label, (line) => logger.error(line));
+  const store = await openStore(config, logger);
   const server = await startInteractionsServer(
     {
       publicKey: config.DISCORD_PUBLIC_KEY,
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   );
 
   // A snapshot save still running is let finish: cut short, the next start would build instead of loading.
-  stopOnSignals(() => Promise.all([server.stop(), peers?.leave(), library.indexSaved()]).finally(store.close), logger);
+  stopOnSignals(() => Promise.all([server.stop(), peers?.leave(), library.indexSaved()]).finally(() => store.close()), logger);
 }
 
 main().catch((error: unknown) => {

@@ -242,7 +242,7 @@ async function discordEmbeds(questions: readonly string[], scratch: string): Pro
     }
     return embeds;
   } finally {
-    log.close();
+    await log.close();
     await options.semantic?.close();
   }
 }

@@ -19,8 +19,8 @@ describe('npm run bench --json', () => {
     const missing = path.join(ROOT, 'no-such-eval-dir');
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation,answer-model', '--baseline', 'HEAD', '--json', '--data', missing, '--cache', await makeTempDir()],
-      { cwd: ROOT, timeout: 170_000, maxBuffer: 10 * 1024 * 1024 },
+      ['--import', 'tsx', 'src/bench/main.ts', '--smoke', '--only', 'bundled,semantic,conversation,answer-model,database', '--baseline', 'HEAD', '--json', '--data', missing, '--cache', await makeTempDir()],
+      { cwd: ROOT, timeout: 260_000, maxBuffer: 10 * 1024 * 1024 },
     );
     expect(stderr).toContain(`bench: no questions.jsonl in ${missing} (the evaluation data is not in this repository; pass --data DIR): asking the question sets in this repository instead`);
     const results = JSON.parse(stdout) as BenchResults;
@@ -58,9 +58,12 @@ describe('npm run bench --json', () => {
     const [lexical] = answerModel!.series;
     for (const value of [lexical!.learned.p99, lexical!.landed.p99, lexical!.p99Ratio, lexical!.passages]) expect(Number.isFinite(value)).toBe(true);
     expect(answerModel!.modelFileBytes).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(26);
+        const { database } = results;
+    for (const value of [database!.askPostgres.p99, database!.askSqlite.p99, database!.p99Ratio, database!.gaps.max, database!.fleet.lastServedAfterReplyMs]) expect(Number.isFinite(value)).toBe(true);
+    expect(database!.acknowledgedVotes).toBeGreaterThan(0);
+    expect(results.targets).toHaveLength(30);
     expect(results.targets.every((target) => target.pass === undefined || typeof target.pass === 'boolean')).toBe(true);
-  }, 180_000);
+  }, 270_000);
 
   it('leaves the answer-model part out in one line when the baseline commit is not in the git history, and still reports the model file', async () => {
     const { stdout, stderr } = await promisify(execFile)(

@@ -23,7 +23,7 @@ describe('/gaps', () => {
   });
 
   afterAll(async () => {
-    questions.close();
+    await questions.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -32,7 +32,7 @@ describe('/gaps', () => {
     await runCommand(ask, { question: 'Were any journalists hurt?' }, context);
     const reply = await runCommand(gaps, { action: 'clear' }, { ...context, invoker: { id: 'member', isModerator: false } });
     expect(reply).toMatchObject({ kind: 'notice', tone: 'refusal' });
-    expect(questions.gaps(30, 0)!.asked).toBe(1);
+    expect((await questions.gaps(30, 0))!.asked).toBe(1);
   });
 
   it('refuses a period outside 1 to 365 days with the reason', async () => {

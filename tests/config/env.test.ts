@@ -84,6 +84,14 @@ describe('parseConfig', () => {
     });
   });
 
+  it('takes a PostgreSQL DATABASE_URL, and refuses another kind of URL without echoing it (it may hold a password)', () => {
+    expect(parseConfig({ DATABASE_URL: 'postgres://bot:pw@db.internal:5432/incident_desk' }).DATABASE_URL).toBe('postgres://bot:pw@db.internal:5432/incident_desk');
+    expect(parseConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    const error = configError({ DATABASE_URL: 'mysql://bot:hunter2@db/incident_desk' });
+    expect(error.message).toContain('DATABASE_URL: must be a PostgreSQL URL such as postgres://');
+    expect(error.message).not.toContain('hunter2');
+  });
+
   it('lists every bad variable in one message', () => {
     const error = configError({
       MAX_CORPUS_FILE_BYTES: 'lots',

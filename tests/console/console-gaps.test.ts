@@ -16,9 +16,9 @@ describe('/gaps in the console', () => {
     const { engine } = (await Library.load(BUNDLED_CORPUS)).current;
     const log = QuestionLog.open({ dataDir, record: true, retentionDays: 90 });
     for (const question of ['Were any journalists hurt?', 'Were any journalists hurt?', 'Any journalists hurt in the siege?']) {
-      log.record({ question, answer: await engine.answer(question), corpusVersion: 'test' });
+      await log.record({ question, answer: await engine.answer(question), corpusVersion: 'test' });
     }
-    log.close();
+    await log.close();
   });
 
   afterAll(async () => {

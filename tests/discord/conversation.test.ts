@@ -35,8 +35,8 @@ describe('answers in the conversation, end to end with discord.js and the emulat
 
   afterAll(async () => {
     await harness?.close();
-    questions?.close();
-    settings?.close();
+    await questions?.close();
+    await settings?.close();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -191,7 +191,7 @@ describe('answers in the conversation, end to end with discord.js and the emulat
       const refused = harness.emulator.chatInput('conversation', { answers: 'everywhere' });
       expect(String((await harness.emulator.waitForReply(refused.id)).body['content'])).toMatch(/Only moderators/);
     } finally {
-      settings.setConversation(harness.emulator.guildId, { mode: 'everywhere' });
+      await settings.setConversation(harness.emulator.guildId, { mode: 'everywhere' });
     }
   });
 });

@@ -24,7 +24,7 @@ describe('/gaps and the feedback buttons, end to end with a real SQLite file', (
   };
   const stop = async (): Promise<void> => {
     await harness.close();
-    questions.close();
+    await questions.close();
   };
   const ask = async (question: string, actor = member): Promise<{ reply: SentMessage; message: APIMessage }> => {
     const interaction = harness.emulator.chatInput('ask', { question }, actor);
@@ -158,7 +158,7 @@ describe('a store file that cannot be used', () => {
 
   afterAll(async () => {
     await harness.close();
-    questions.close();
+    await questions.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { copyCorpus } from '../support/bot-harness.js';
@@ -7,6 +8,8 @@ import { DiscordEmulator, MANAGE_GUILD, shardOf } from '../support/discord-emula
 import { embedOf } from '../support/messages.js';
 import { makeTempDir, removeTempDirs, SMALL_DOCUMENT } from '../fixtures/corpus.js';
 import { BOT_MAIN, Child } from '../reliability/support/processes.js';
+import { freshDatabase } from '../support/postgres-server.js';
+import { testPostgresUrl } from '../store/support/engines.js';
 
 // Run by node itself, not the tsx command, so that a signal (SIGKILL too) reaches the manager and no shard outlives a test.
 const SHARDS_MAIN = path.resolve(import.meta.dirname, '../../src/discord/shards-main.ts');
@@ -123,6 +126,34 @@ describe('npm start with SHARD_IDS and SHARD_COUNT: one shard per host, sharing 
     expect(identified.sort()).toEqual([[0, 2], [1, 2]]);
     await reloadThroughFirstGuild(emulator, corpus);
   });
+});
+
+describe('npm run start:sharded with DATABASE_URL: the shards share the database, and reach each other through it', () => {
+  it('has each shard listen on the database, and a reload through one reach the other there', async () => {
+    const database = await freshDatabase(testPostgresUrl(), 'shards');
+    const emulator = await DiscordEmulator.start({ commands: commands.map((command) => command.definition), shards: 2, maxConcurrency: 16 });
+    const corpus = await copyCorpus();
+    const manager = new Child(process.execPath, ['--import', 'tsx', SHARDS_MAIN], {
+      env: childEnv({ DISCORD_TOKEN: emulator.token, DISCORD_API_BASE: emulator.apiBase, CORPUS_DIR: corpus.dir, SHARD_COUNT: '2', DATABASE_URL: database.url }),
+    });
+    try {
+      await manager.waitFor(/shards: all 2 shard\(s\) ready/, 90_000);
+      await emulator.waitForShards([0, 1]);
+      // The reload goes through LISTEN/NOTIFY, not discord.js IPC: both shards are listeners on the database.
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      const { rows } = await admin.query<{ name: string }>("SELECT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND starts_with(application_name, 'incident-desk: ') ORDER BY 1");
+      await admin.end();
+      expect(rows.map((row) => row.name)).toEqual([expect.stringMatching(/^incident-desk: shard 0 of 2 on /), expect.stringMatching(/^incident-desk: shard 1 of 2 on /)]);
+      await reloadThroughFirstGuild(emulator, corpus);
+    } finally {
+      const finished = await manager.stop();
+      await emulator.close();
+      await corpus.remove();
+      await database.drop();
+      expect(finished.code).toBe(0);
+    }
+  }, 150_000);
 });
 
 describe('npm run start:sharded when the manager itself dies', () => {

@@ -33,6 +33,7 @@ export function childEnv(overrides: Readonly<Record<string, string>> = {}): Node
     HTTP_HOST: '',
     DISCORD_PUBLIC_KEY: '',
     RELOAD_SYNC_DIR: '',
+    DATABASE_URL: '',
     // Bots started by tests never write to the repository's data or cache folders.
     DATA_DIR: scratchDir('data'),
     RECORD_QUESTIONS: '',

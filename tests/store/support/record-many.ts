@@ -7,11 +7,11 @@ const log = QuestionLog.open({ dataDir, record: true, retentionDays: 90 }, { onE
 if (!log.status.recording) throw new Error(log.status.text);
 for (let i = 0; i < Number(count); i++) {
   const question = `What did ${name} ask the ${i}th time?`;
-  const id = log.record({
+  const id = await log.record({
     question,
     answer: { question, answered: false, quotes: [], totalQuotes: 0, offset: 0, confidence: 0.2, abstention: 'no-match', mode: 'lexical' },
     corpusVersion: 'test',
   });
-  if (id === undefined || log.vote(id, name, 'helpful') !== 'recorded') throw new Error(`${name}: ${errors.join('; ')}`);
+  if (id === undefined || (await log.vote(id, name, 'helpful')) !== 'recorded') throw new Error(`${name}: ${errors.join('; ')}`);
 }
-log.close();
+await log.close();
