@@ -109,7 +109,7 @@ export class AnswerModel {
    */
   rank(set: CandidateSet, mode: AnsweringMode): RankedCandidate[] {
     const { ranker, confidence } = this.model.modes[mode];
-    const candidates = candidatesFor(set, mode);
+    const candidates = candidatesFor(set.candidates, mode);
     return rankWith(ranker, candidates, set.question, mode).map(({ index, score, signals }) => ({
       ...candidates[index]!,
       score,

@@ -41,13 +41,11 @@ export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
   onDemandCandidates: 5,
 };
 
-/** The model file read once per process and shared by every engine (a reload builds a new engine). */
-const loadedModels = new Map<string, Promise<AnswerModel>>();
+/** The model file, read once per process and shared by every engine (a reload builds a new engine). */
+let defaultModelLoad: Promise<AnswerModel> | undefined;
 
 function defaultModel(): Promise<AnswerModel> {
-  let model = loadedModels.get(DEFAULT_MODEL_FILE);
-  if (!model) loadedModels.set(DEFAULT_MODEL_FILE, (model = AnswerModel.load(DEFAULT_MODEL_FILE)));
-  return model;
+  return (defaultModelLoad ??= AnswerModel.load(DEFAULT_MODEL_FILE));
 }
 
 /** What the sentence model says of a question: how near each span is, and whether it is small talk. */

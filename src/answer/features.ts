@@ -1,4 +1,4 @@
-import type { Candidate, CandidateSet, CandidateSignals, QuestionSignals } from './candidates.js';
+import type { Candidate, CandidateSignals, QuestionSignals } from './candidates.js';
 
 /**
  * The numbers the learned combiner sees of a candidate quote, made from its signals and from how it compares with
@@ -57,14 +57,16 @@ export const CANDIDATE_FEATURES: readonly Feature[] = [
   { name: 'similarityWhereWordsFail', meaning: true, value: (c, x) => c.similarity * (1 - x.bestShare) },
 ];
 
+const LEXICAL_CANDIDATE_FEATURES = CANDIDATE_FEATURES.filter((feature) => !feature.meaning);
+
 /** The candidate features a model of this mode uses. */
 export function candidateFeatures(mode: 'fused' | 'lexical'): readonly Feature[] {
-  return mode === 'fused' ? CANDIDATE_FEATURES : CANDIDATE_FEATURES.filter((feature) => !feature.meaning);
+  return mode === 'fused' ? CANDIDATE_FEATURES : LEXICAL_CANDIDATE_FEATURES;
 }
 
 /** The candidates a mode answers from: lexically, only those kept for their words (the rest came by meaning). */
-export function candidatesFor(set: CandidateSet, mode: 'fused' | 'lexical'): readonly Candidate[] {
-  return mode === 'fused' ? set.candidates : set.candidates.filter((candidate) => candidate.byWords);
+export function candidatesFor<T extends Pick<Candidate, 'byWords'>>(candidates: readonly T[], mode: 'fused' | 'lexical'): readonly T[] {
+  return mode === 'fused' ? candidates : candidates.filter((candidate) => candidate.byWords);
 }
 
 /** One of a question's best quotes (one per passage) as the confidence model sees it. */
@@ -113,9 +115,11 @@ export interface ConfidenceFeature {
   readonly value: (ranked: RankedSignals) => number;
 }
 
+const LEXICAL_CONFIDENCE_FEATURES = CONFIDENCE_FEATURES.filter((feature) => !feature.meaning);
+
 /** The confidence features a model of this mode uses. */
 export function confidenceFeatures(mode: 'fused' | 'lexical'): readonly ConfidenceFeature[] {
-  return mode === 'fused' ? CONFIDENCE_FEATURES : CONFIDENCE_FEATURES.filter((feature) => !feature.meaning);
+  return mode === 'fused' ? CONFIDENCE_FEATURES : LEXICAL_CONFIDENCE_FEATURES;
 }
 
 /** A candidate's signals with where it comes from: its passage and its document, each named within the question. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { confidenceOf, confidenceRow, MODEL_FORMAT, rankWith, type AnswerModelFile, type AnsweringMode, type Scorer } from '../answer/combine.js';
-import { candidateFeatures, confidenceFeatures, featureRows, type Placeable, type RankedSignals } from '../answer/features.js';
+import { candidateFeatures, candidatesFor, confidenceFeatures, featureRows, type Placeable, type RankedSignals } from '../answer/features.js';
 import { seededRandom } from '../eval/typos.js';
 import { sha256, type TrainingCandidate, type TrainingQuestion, type TrainingTable } from './table.js';
 
@@ -75,7 +75,7 @@ function holdLeftOut(rows: Float64Array[], names: readonly string[], leftOut: re
 
 /** The rows of a question's candidates in this mode, and which are right. */
 function rowsOf(question: TrainingQuestion, mode: AnsweringMode, leftOut: readonly string[]): { rows: Float64Array[]; right: boolean[] } {
-  const kept = placeable(mode === 'fused' ? question.candidates : question.candidates.filter((c) => c.byWords));
+  const kept = placeable(candidatesFor(question.candidates, mode));
   const features = candidateFeatures(mode);
   const rows = holdLeftOut(featureRows(kept, question.signals.cue !== undefined, features), features.map((f) => f.name), leftOut);
   return { rows, right: kept.map((c) => c.right) };
@@ -253,7 +253,7 @@ function chooseThreshold(table: TrainingTable, mode: AnsweringMode, ranker: Scor
 
 /** A training question's quotes as the engine places them: one per passage, best first, with whether each is right. */
 export function placed(question: TrainingQuestion, candidates: readonly TrainingCandidate[], mode: AnsweringMode, ranker: Scorer): { signals: RankedSignals; right: boolean }[] {
-  const kept = placeable(mode === 'fused' ? candidates : candidates.filter((c) => c.byWords));
+  const kept = placeable(candidatesFor(candidates, mode));
   return rankWith(ranker, kept, question.signals, mode).map(({ index, signals }) => ({ signals, right: kept[index]!.right }));
 }
 
