@@ -40,7 +40,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
 };
 
 /** Which group a source belongs to for weighting: the project's own sets, bundled or with distractors, are one. */
-export function sourceGroup(source: string): string {
+function sourceGroup(source: string): string {
   return ['squad-train', 'wiki-chat', 'squad-v2'].includes(source) ? source : 'own';
 }
 

@@ -1,57 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerModel } from '../../src/answer/combine.js';
-import { DEFAULT_FIT_OPTIONS, fitModel } from '../../src/train/fit.js';
+import { DEFAULT_FIT_OPTIONS, fitMode, fitModel } from '../../src/train/fit.js';
 import { modelText } from '../../src/train/model-text.js';
-import { encodeTable, TABLE_FORMAT, type TrainingCandidate, type TrainingQuestion, type TrainingTable } from '../../src/train/table.js';
-import { seededRandom } from '../../src/eval/typos.js';
-
-/**
- * A table where the right quote is the one whose words cover most of the question and whose meaning is nearest,
- * with noise; unanswerable questions have no candidate that covers much.
- */
-function syntheticTable(): TrainingTable {
-  const random = seededRandom(7);
-  const questions: TrainingQuestion[] = [];
-  for (let q = 0; q < 240; q++) {
-    const answerable = q % 4 !== 0;
-    const source = ['squad-train', 'wiki-chat', 'own'][q % 3]!;
-    const candidates: TrainingCandidate[] = [];
-    for (let c = 0; c < 6; c++) {
-      const right = answerable && c === q % 6;
-      const share = Math.round((right ? 0.6 + 0.4 * random() : 0.5 * random()) * 1e4) / 1e4;
-      const similarity = Math.round((right ? 0.5 + 0.3 * random() : 0.2 + 0.3 * random()) * 1e4) / 1e4;
-      candidates.push({
-        passage: c,
-        document: 0,
-        previousShare: 0,
-        nextShare: 0,
-        sentencePosition: 0,
-        byWords: true,
-        byMeaning: c < 3,
-        right,
-        goldPassage: right,
-        share,
-        ownShare: share,
-        exactShare: share,
-        phrase: 0,
-        heaviestMissing: Math.round((1 - share) * 0.5 * 1e4) / 1e4,
-        answersCue: false,
-        focusMissing: false,
-        subjectAbsent: false,
-        twoSentences: false,
-        words: 10,
-        similarity,
-        passageShare: share,
-        passageSimilarity: similarity,
-        bm25: Math.round(random() * 1e4) / 1e4,
-        lead: 1,
-        caption: false,
-      });
-    }
-    questions.push({ source, split: q % 5 === 0 ? 'validation' : 'train', question: `q${q}`, answerable, signals: { concepts: 3, absentShare: 0, cue: undefined }, candidates });
-  }
-  return { format: TABLE_FORMAT, sources: {}, questions };
-}
+import { encodeTable } from '../../src/train/table.js';
+import { syntheticTable } from '../fixtures/synthetic-table.js';
 
 const OPTIONS = { ...DEFAULT_FIT_OPTIONS, epochs: 8, thresholdSources: ['wiki-chat', 'own', 'squad-train'] };
 
@@ -102,4 +54,16 @@ describe('fitting the models from a training table', () => {
     const lower = outcomes.filter((o) => o.confidence >= next);
     if (lower.length > answered.length) expect(lower.filter((o) => o.right).length / lower.length).toBeLessThan(precision);
   }, 120_000);
+
+  it('keeps the weight of a left-out feature at 0 in the ranker and the confidence, and fits the others', async () => {
+    const table = syntheticTable();
+    const weightOf = (scorer: { features: readonly string[]; weights: readonly number[] }, name: string): number => scorer.weights[scorer.features.indexOf(name)]!;
+    const whole = await fitMode(table, 'fused', OPTIONS);
+    const without = await fitMode(table, 'fused', { ...OPTIONS, leftOut: ['share'] });
+    expect(weightOf(whole.ranker, 'share')).not.toBe(0);
+    expect(weightOf(whole.confidence, 'share')).not.toBe(0);
+    expect(weightOf(without.ranker, 'share')).toBe(0);
+    expect(weightOf(without.confidence, 'share')).toBe(0);
+    expect(weightOf(without.ranker, 'similarity')).not.toBe(0);
+  });
 });
