@@ -106,9 +106,16 @@ describe('/ask', () => {
   });
 
   it('pages through quotes three at a time', async () => {
-    const question = 'Who was killed?';
-    const first = await runCommand(ask, { question }, asMember);
-    const second = await runCommand(ask, { question, page: 1 }, asMember);
+    // "What happened?" is answered with each article's lead: four articles make two pages.
+    const directory = await makeCorpus({
+      documents: Object.fromEntries(
+        ['flood', 'quake', 'storm', 'fire'].map((id) => [`${id}.txt`, documentFile({ id, title: id, source: 'Wire' }, [`The ${id} reached the valley on Monday.`])]),
+      ),
+    });
+    const fourArticles = { library: await Library.load(directory), invoker: MEMBER };
+    const question = 'What happened?';
+    const first = await runCommand(ask, { question }, fourArticles);
+    const second = await runCommand(ask, { question, page: 1 }, fourArticles);
     if (first.kind !== 'answer' || second.kind !== 'answer') throw new Error('expected answers');
     expect(second.answer.offset).toBe(3);
     expect(second.answer.quotes.length).toBeGreaterThan(0);

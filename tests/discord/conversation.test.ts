@@ -5,6 +5,7 @@ import type { APIEmbed, APIMessage } from 'discord-api-types/v10';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commands, messageCommands } from '../../commands/index.js';
 import { startBot, type RunningBot } from '../../src/discord/bot.js';
+import { SemanticSearch } from '../../src/semantic/semantic-search.js';
 import { QuestionLog } from '../../src/store/question-log.js';
 import { ServerSettings } from '../../src/store/server-settings.js';
 import { captureLog, REPO_CORPUS, startHarness, type Harness } from '../support/bot-harness.js';
@@ -145,21 +146,6 @@ describe('answers in the conversation, end to end with discord.js and the emulat
     expect(embedOfMessage(reply).description).toContain('2007');
   });
 
-  it('shows the next quotes of a follow-up for the question as it read it', async () => {
-    const asked = harness.emulator.post(`${mention} How many were killed?`);
-    const first = await harness.emulator.waitForReplyTo(asked.id);
-    const followUp = harness.emulator.post('who?', { replyTo: first.message });
-    const reply = await harness.emulator.waitForReplyTo(followUp.id);
-    const read = /Follow-up 1: who\? · Question: (.*)$/.exec(embedOfMessage(reply).footer?.text ?? '')?.[1];
-    expect(read).toMatch(/^who .*killed\?$/i);
-    const more = buttonIdsOf(reply.message).find((id) => id.startsWith('more:'));
-    expect(more).toBeDefined();
-    const click = harness.emulator.clickButton(reply.message, more!);
-    const page = await harness.emulator.waitForReply(click.id);
-    expect((page.body['embeds'] as APIEmbed[])[0]?.footer?.text).toMatch(/^Quotes? 4/);
-    expect(((page.body['embeds'] as APIEmbed[])[0]?.footer?.text ?? '').endsWith(`Question: ${read!}`)).toBe(true);
-  });
-
   it('records mention and DM questions for /gaps, as they were read', async () => {
     const asked = harness.emulator.post(`${mention} what is the capital of France?`);
     await harness.emulator.waitForReplyTo(asked.id);
@@ -194,6 +180,42 @@ describe('answers in the conversation, end to end with discord.js and the emulat
       await settings.setConversation(harness.emulator.guildId, { mode: 'everywhere' });
     }
   });
+});
+
+describe('the next quotes of a follow-up, with the sentence model', () => {
+  let harness: Harness;
+  let semantic: SemanticSearch;
+  let cacheDir: string;
+
+  beforeAll(async () => {
+    cacheDir = await mkdtemp(path.join(tmpdir(), 'incident-desk-follow-up-'));
+    semantic = SemanticSearch.start({ cacheDir, log: () => {} });
+    // Further quotes are shown while their own chance is above the threshold; with the words alone, no question
+    // about the bundled article has more than a page of them, with the sentence model "who was killed" has.
+    harness = await startHarness({ corpusDir: REPO_CORPUS, semantic });
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness?.close();
+    await semantic?.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('shows the next quotes of a follow-up for the question as it read it', async () => {
+    const asked = harness.emulator.post(`<@${harness.emulator.botUser.id}> How many were killed?`);
+    const first = await harness.emulator.waitForReplyTo(asked.id);
+    const followUp = harness.emulator.post('who?', { replyTo: first.message });
+    const reply = await harness.emulator.waitForReplyTo(followUp.id);
+    const read = /Follow-up 1: who\? · Question: (.*)$/.exec(embedOfMessage(reply).footer?.text ?? '')?.[1];
+    expect(read).toMatch(/^who .*killed\?$/i);
+    const more = buttonIdsOf(reply.message).find((id) => id.startsWith('more:'));
+    expect(more).toBeDefined();
+    const click = harness.emulator.clickButton(reply.message, more!);
+    const page = await harness.emulator.waitForReply(click.id);
+    expect((page.body['embeds'] as APIEmbed[])[0]?.footer?.text).toMatch(/^Quotes? 4/);
+    expect(((page.body['embeds'] as APIEmbed[])[0]?.footer?.text ?? '').endsWith(`Question: ${read!}`)).toBe(true);
+  });
+
 });
 
 describe('a follow-up across a restart', () => {

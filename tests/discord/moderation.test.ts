@@ -79,6 +79,8 @@ describe('the /ask cooldown', () => {
 
   beforeAll(async () => {
     const corpus = await copyCorpus();
+    // With three articles more, "What happened?" (each article's lead) has a second page.
+    for (const id of ['flood', 'quake', 'storm']) await corpus.write(`documents/${id}.txt`, `---\nid: ${id}\ntitle: ${id}\nsource: Wire\n---\nThe ${id} reached the valley on Monday.\n`);
     harness = await startHarness({ corpusDir: corpus.dir, askCooldownSeconds: 30 });
     await corpus.remove();
   });
@@ -103,7 +105,7 @@ describe('the /ask cooldown', () => {
 
   it('does not hold back the buttons under an answer', async () => {
     const reader = makeUser('reader2');
-    const asked = harness.emulator.chatInput('ask', { question: 'Who was killed?' }, { user: reader });
+    const asked = harness.emulator.chatInput('ask', { question: 'What happened?' }, { user: reader });
     await harness.emulator.waitForReply(asked.id);
     const click = harness.emulator.clickButton(harness.emulator.originalMessage(asked.id)!, 'more:1', { user: reader });
     expect(embedOf(await harness.emulator.waitForReply(click.id)).footer?.text).toMatch(/^Quotes? 4(–\d+)? of /);

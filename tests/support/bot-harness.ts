@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands, messageCommands } from '../../commands/index.js';
-import { Library } from '../../src/library/library.js';
+import { DEFAULT_LIBRARY_OPTIONS, Library } from '../../src/library/library.js';
+import type { SemanticSearch } from '../../src/semantic/semantic-search.js';
 import { startBot, type RunningBot } from '../../src/discord/bot.js';
 import type { Logger } from '../../src/discord/log.js';
 import type { QuestionLog } from '../../src/store/question-log.js';
@@ -58,10 +59,13 @@ export async function startHarness(options: {
   questions?: QuestionLog;
   /** Each server's settings (where it answers in the conversation); without them, everywhere. */
   settings?: ServerSettings;
+  /** The sentence model; without it, the bot answers from the words alone. */
+  semantic?: SemanticSearch;
 }): Promise<Harness> {
   // The emulator knows the definitions up front, as Discord would after deploy-commands.
   const emulator = await DiscordEmulator.start({ commands: [...commands, ...messageCommands].map((command) => command.definition) });
-  const library = await Library.load(options.corpusDir);
+  const library = await Library.load(options.corpusDir, { ...DEFAULT_LIBRARY_OPTIONS, semantic: options.semantic });
+  await library.current.engine.vectorsSettled;
   const log = captureLog();
   const bot = await startBot(
     {
