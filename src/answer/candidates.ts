@@ -88,8 +88,6 @@ export interface CandidateSignals {
   readonly answersCue: boolean;
   /** The span lacks what the question names as its focus ("children" in "how many children"), or its count. */
   readonly focusMissing: boolean;
-  /** The question's "what is the X" subject is nowhere in the corpus. */
-  readonly subjectAbsent: boolean;
   readonly twoSentences: boolean;
   /** Tokens in the span. */
   readonly words: number;
@@ -110,7 +108,6 @@ export interface CandidateSignals {
   readonly bm25: number;
   /** 1 for the first passage of its document, down to 1/n for the last of n. */
   readonly lead: number;
-  readonly caption: boolean;
 }
 
 /** A candidate quote: whole sentences of one passage, with what was measured of it. */
@@ -186,7 +183,6 @@ export function findCandidates(
     totalWeight,
     // "How many X" wants a count of X; "what number" or "how many years" wants any number.
     countsFocus: question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined,
-    subjectAbsent: question.subject !== undefined && !concepts[question.subject]!.inCorpus,
     positionsIn: (tokens) => knownStemPositions(tokens) ?? positionsOfStems(tokens, asked),
     semantic,
   };
@@ -224,7 +220,6 @@ interface ResolvedQuestion {
   readonly phrases: readonly number[];
   readonly totalWeight: number;
   readonly countsFocus: boolean;
-  readonly subjectAbsent: boolean;
   /** Where the asked stems stand in some tokens. */
   readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
   readonly semantic: SpanSimilarity | undefined;
@@ -273,7 +268,6 @@ function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQ
       previousShare: shareAround(first - 1),
       nextShare: shareAround(last + 1),
       sentencePosition: passage.sentences.length > 1 ? first / (passage.sentences.length - 1) : 0,
-      subjectAbsent: resolved.subjectAbsent,
       twoSentences: !passage.sentences.includes(span),
       words: tokens.text.reduce((count, token) => count + (token.start >= span.start && token.end <= span.end ? 1 : 0), 0),
       similarity: similarities[i]!,
@@ -281,7 +275,6 @@ function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQ
       passageSimilarity,
       bm25,
       lead,
-      caption: passage.kind === 'caption',
     };
   });
   return { candidates, bestShare: Math.max(0, ...candidates.map((c) => c.share)), bestSimilarity: passageSimilarity };

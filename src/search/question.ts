@@ -42,20 +42,11 @@ export interface AnalysedQuestion {
    * "group" in "Which group…". A quote that lacks it does not answer, whatever else it shares.
    */
   readonly focus?: number | undefined;
-  /**
-   * The concept a "what is the X…" or "who was the X…" question asks about: "capital" in "What is the capital
-   * of Khyber Pakhtunkhwa?". A corpus that never mentions it does not answer, whatever else it shares.
-   */
-  readonly subject?: number | undefined;
 }
 
 /** "how many X", "which X": X is what the answer is about ("what X" is too often "what caused"). */
 const FOCUS = /\b(?:how many|how much|which)\s+$/;
-/** "what is the X (of…)", "who was the X": X is what the question asks about. */
-const SUBJECT = /\b(?:what|who)(?:'s| is| was| are| were) the\s+$/;
 const CAPITALISED = /^\p{Lu}/u;
-/** "What is the name of…" asks for a name, which the answer gives rather than repeats. */
-const NAMING_WORDS: ReadonlySet<string> = new Set(['name', 'names', 'term', 'terms', 'word', 'title']);
 
 const CUES: readonly [RegExp, CueKind][] = [
   // "How many people": news counts people by what they are, so "people" is the slot a count fills, not a word to find.
@@ -199,7 +190,6 @@ export function analyseQuestion(asked: string, glossary: GlossaryLookup): Analys
   const concepts: Concept[] = [];
   const seen = new Set<string>();
   let focus: number | undefined;
-  let subject: number | undefined;
   for (let index = 0; index < tokens.length; ) {
     const alias = glossary.matchAt(tokens, index);
     if (!alias && (isStopWord(tokens[index]!.word) || isMisspeltStopWord(tokens[index]!.word))) {
@@ -216,9 +206,6 @@ export function analyseQuestion(asked: string, glossary: GlossaryLookup): Analys
       const forms = group ? [own, ...group.forms.filter((form) => form.join(' ') !== own.join(' '))] : [own];
       const before = normalise(text.slice(0, words[0]!.start));
       if (focus === undefined && FOCUS.test(before)) focus = concepts.length;
-      if (subject === undefined && SUBJECT.test(before) && !(length === 1 && NAMING_WORDS.has(words[0]!.word))) {
-        subject = concepts.length;
-      }
       const kinds = glossary.groupsOfKind(own.filter((stem) => !isStopStem(stem))).filter((kind) => kind !== group);
       const instances = kinds.length > 0 ? kinds.flatMap((kind) => kind.forms) : undefined;
       const names = words.map((word) => word.start > 0 && CAPITALISED.test(text.slice(word.start)));
@@ -226,5 +213,5 @@ export function analyseQuestion(asked: string, glossary: GlossaryLookup): Analys
     }
     index += length;
   }
-  return { text, concepts, cue, focus, subject };
+  return { text, concepts, cue, focus };
 }

@@ -1,5 +1,5 @@
 import { fitMode, type FitOptions } from './fit.js';
-import { tableFigures, type TableFigures } from './table-figures.js';
+import { aucText, tableFigures, type TableFigures } from './table-figures.js';
 import type { TrainingTable } from './table.js';
 
 /** A group of features measured together, and the hand-set rule of the engine before the model that it stands for. */
@@ -15,10 +15,8 @@ export interface Ablation {
 export const ABLATIONS: readonly Ablation[] = [
   { features: ['bm25'], rule: 'passage score + 0.2 × normalised BM25' },
   { features: ['lead', 'sentencePosition'], rule: 'passage score + up to 0.05 for standing early in its document' },
-  { features: ['caption'], rule: 'passage score × 0.9 for a photo caption' },
   { features: ['cueAnswered', 'cueUnanswered'], rule: 'score × 0.9 when a "how many"/"when" quote lacks its number or time' },
   { features: ['focusMissing'], rule: 'confidence × 0.6 when a quote lacks what "how many X"/"which X" names' },
-  { features: ['subjectAbsent'], rule: 'confidence × 0.6 when the corpus never names what "the X of" asks about' },
   { features: ['phrase'], rule: 'phrase bonus 0.5 (question words in order)' },
   { features: ['previousShare', 'nextShare'], rule: 'context credit 0.6 for a passage referring back' },
   { features: ['twoSentences', 'words'], rule: 'two-sentence quotes chosen by coverage' },
@@ -33,7 +31,7 @@ export const ABLATIONS: readonly Ablation[] = [
 /** The fused mode's validation figures with nothing left out, then with each ablation. */
 export async function runAblations(table: TrainingTable, options: FitOptions, log: (line: string) => void): Promise<void> {
   const row = (label: string, figures: readonly TableFigures[]): string =>
-    `| ${label} | ${figures.map((f) => `${pct(f.rankedFirst, f.answerable)} / ${pct(f.answeredRight, f.answerable)} / ${pct(f.abstained, f.unanswerable)} / ${f.auc.toFixed(3)}`).join(' | ')} |`;
+    `| ${label} | ${figures.map((f) => `${pct(f.rankedFirst, f.answerable)} / ${pct(f.answeredRight, f.answerable)} / ${pct(f.abstained, f.unanswerable)} / ${aucText(f.auc)}`).join(' | ')} |`;
   const base = tableFigures(table, 'fused', await fitMode(table, 'fused', options));
   log(`| left out (the rule it stands for) | ${base.map((f) => `${f.source} validation: ranked first / answered right / abstains / AUC`).join(' | ')} |`);
   log(`|---|${base.map(() => '---').join('|')}|`);

@@ -24,6 +24,11 @@ export interface ExtractionPlan {
   readonly squadCorpora: number;
   readonly articlesPerCorpus: number;
   readonly questionsPerArticle: number;
+  /**
+   * Of those, how many of each article are asked again of the next corpus, which lacks the whole article: questions
+   * about something the corpus never covers, which the confidence must learn to refuse.
+   */
+  readonly absentPerArticle: number;
   /** SQuAD v2.0 dev: questions per article of each kind (answerable, unanswerable), each article alone. */
   readonly v2PerArticle: number;
   readonly seed: number;
@@ -61,11 +66,17 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
   const train = await readSquadFrom(path.join(plan.dataDir, 'squad-v1.1-train'), read);
   const articleOrder = shuffled([...train.articles.keys()], random);
   const byArticle = groupBy(train.questions, (q) => q.article_index);
-  for (let c = 0; c < plan.squadCorpora; c++) {
+  const corpora = Array.from({ length: plan.squadCorpora }, (_, c) => {
     const chosen = articleOrder.slice(c * plan.articlesPerCorpus, (c + 1) * plan.articlesPerCorpus);
-    const asked = chosen.flatMap((i) => shuffled(byArticle.get(i) ?? [], random).slice(0, plan.questionsPerArticle).map((q) => squadAsked('squad-train', 'train', train.articles[i]!, q)));
-    plan.log(`train: SQuAD train corpus ${c + 1}/${plan.squadCorpora}: ${chosen.length} articles, ${asked.length} questions`);
-    questions.push(...(await measure(squadCorpus(chosen.map((i) => train.articles[i]!)), asked, semantic)));
+    const perArticle = chosen.map((i) => shuffled(byArticle.get(i) ?? [], random).slice(0, plan.questionsPerArticle).map((q) => ({ article: train.articles[i]!, q })));
+    return { articles: chosen.map((i) => train.articles[i]!), perArticle };
+  });
+  for (const [c, { articles, perArticle }] of corpora.entries()) {
+    const asked = perArticle.flat().map(({ article, q }) => squadAsked('squad-train', 'train', article, q));
+    const elsewhere = corpora[(c + corpora.length - 1) % corpora.length]!.perArticle.flatMap((questions) => questions.slice(0, plan.absentPerArticle));
+    const absent = corpora.length > 1 ? elsewhere.map(({ q }) => absentAsked('squad-absent', 'train', q.question)) : [];
+    plan.log(`train: SQuAD train corpus ${c + 1}/${plan.squadCorpora}: ${articles.length} articles, ${asked.length} questions, ${absent.length} about articles it lacks`);
+    questions.push(...(await measure(squadCorpus(articles), [...asked, ...absent], semantic)));
   }
 
   // The chat set and the development questions, asked of the bundled corpus with the 48 SQuAD dev articles beside it.
@@ -85,8 +96,10 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
     plan.log(`train: the bundled corpus with the SQuAD dev articles: ${asked.length} questions`);
     questions.push(...(await measure(corpus, asked, semantic)));
     const bundled = await loadCorpus(plan.corpusDir, DEFAULT_CORPUS_LOAD_OPTIONS);
-    plan.log(`train: the bundled corpus: ${own.length} questions`);
-    questions.push(...(await measure(bundled, own.map(([source, q]) => evidenceAsked(source, 'train', q)), semantic)));
+    // The chat set again, of the bundled article alone: questions about articles the corpus lacks, split as above.
+    const absent = chat.map((q) => absentAsked('wiki-chat-absent', articleSplit(q.article!, chatArticles), q.q));
+    plan.log(`train: the bundled corpus: ${own.length} questions, ${absent.length} about articles it lacks`);
+    questions.push(...(await measure(bundled, [...own.map(([source, q]) => evidenceAsked(source, 'train', q)), ...absent], semantic)));
   } finally {
     await rm(distracted, { recursive: true, force: true });
   }
@@ -145,6 +158,11 @@ async function measure(corpus: Corpus, asked: readonly Asked[], semantic: Semant
 function evidenceAsked(source: string, split: 'train' | 'validation', q: EvalQuestion): Asked {
   const holds = (_: string, text: string): boolean => q.expect !== null && holdsEvidence(text, q.expect);
   return { source, split, question: q.q, answerable: q.expect !== null, right: holds, goldPassage: holds };
+}
+
+/** A question about an article the corpus lacks: no quote answers it. */
+function absentAsked(source: string, split: 'train' | 'validation', question: string): Asked {
+  return { source, split, question, answerable: false, right: () => false, goldPassage: () => false };
 }
 
 /** A SQuAD question: its quote is right when it comes from the gold paragraph and holds an answer's text. */

@@ -32,15 +32,19 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   batchQuestions: 32,
   learningRate: 0.02,
   l2: 1e-4,
-  groupShares: { 'squad-train': 0.4, 'wiki-chat': 0.3, own: 0.3, 'squad-v2': 0.3 },
+  groupShares: { 'squad-train': 0.4, 'wiki-chat': 0.3, own: 0.3, 'squad-v2': 0.3, absent: 0.2 },
   precision: 0.55,
   thresholdSources: ['wiki-chat'],
   seed: 2022,
   leftOut: [],
 };
 
-/** Which group a source belongs to for weighting: the project's own sets, bundled or with distractors, are one. */
+/**
+ * Which group a source belongs to for weighting: the project's own sets, bundled or with distractors, are one, and so
+ * are the questions asked of a corpus that lacks their article.
+ */
 function sourceGroup(source: string): string {
+  if (source.endsWith('-absent')) return 'absent';
   return ['squad-train', 'wiki-chat', 'squad-v2'].includes(source) ? source : 'own';
 }
 

@@ -13,7 +13,7 @@ import { DEFAULT_FIT_OPTIONS, fitModel } from './fit.js';
 import { DEFAULT_TABLE_FILE, modelText } from './model-text.js';
 import { runAblations } from './ablate.js';
 import { decodeTable, encodeTable } from './table.js';
-import { tableFigures } from './table-figures.js';
+import { aucText, tableFigures } from './table-figures.js';
 
 const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
 
@@ -46,6 +46,7 @@ function plan(dataDir: string, corpusDir: string): ExtractionPlan {
     squadCorpora: 2,
     articlesPerCorpus: 48,
     questionsPerArticle: 20,
+    absentPerArticle: 5,
     v2PerArticle: 20,
     seed: 2022,
     log: (line) => console.error(line),
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   for (const mode of ['fused', 'lexical'] as const) {
     for (const f of tableFigures(table, mode, model.modes[mode])) {
       console.error(
-        `train: ${mode}, ${f.source} validation (${f.answerable} answerable, ${f.unanswerable} not): ranked first ${percent(f.rankedFirst, f.answerable)}, answered and right ${percent(f.answeredRight, f.answerable)}, answers ${percent(f.answered, f.answerable)}, abstains ${percent(f.abstained, f.unanswerable)}, AUC ${f.auc.toFixed(3)}`,
+        `train: ${mode}, ${f.source} validation (${f.answerable} answerable, ${f.unanswerable} not): ranked first ${percent(f.rankedFirst, f.answerable)}, answered and right ${percent(f.answeredRight, f.answerable)}, answers ${percent(f.answered, f.answerable)}, abstains ${percent(f.abstained, f.unanswerable)}, AUC ${aucText(f.auc)}`,
       );
     }
   }

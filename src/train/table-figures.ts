@@ -16,8 +16,13 @@ export interface TableFigures {
   readonly answered: number;
   /** Unanswerable questions on which it abstains. */
   readonly abstained: number;
-  /** The first quote's confidence as a separator of right first quotes from the rest. */
+  /** The first quote's confidence as a separator of right first quotes from the rest; NaN when all are one or the other. */
   readonly auc: number;
+}
+
+/** An AUC to three places, or "n/a" for a source with nothing to separate (every question unanswerable). */
+export function aucText(auc: number): string {
+  return Number.isNaN(auc) ? 'n/a' : auc.toFixed(3);
 }
 
 /**

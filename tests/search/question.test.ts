@@ -86,14 +86,6 @@ describe('analyseQuestion', () => {
     expect(analysed.concepts.map((concept) => concept.names[0])).toEqual([false, false, true, false, false]);
   });
 
-  it('names the subject of "what is the X of…", but not a word asking for a name', () => {
-    const capital = analyseQuestion('What is the capital of the province?', lookup);
-    expect(conceptWords(capital)[capital.subject!]).toBe('capital');
-    expect(analyseQuestion('Who was the leader of the TTP?', lookup).subject).toBe(0);
-    expect(analyseQuestion('What is the name of the guard?', lookup).subject).toBeUndefined();
-    expect(analyseQuestion('What caused the standoff?', lookup).subject).toBeUndefined();
-  });
-
   it('counts a concept once however often the question repeats it', () => {
     const analysed = analyseQuestion('TTP, the Pakistani Taliban: TTP?', lookup);
     expect(analysed.concepts).toHaveLength(1);
