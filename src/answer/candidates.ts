@@ -108,6 +108,7 @@ export interface CandidateSignals {
   readonly bm25: number;
   /** 1 for the first passage of its document, down to 1/n for the last of n. */
   readonly lead: number;
+  readonly caption: boolean;
 }
 
 /** A candidate quote: whole sentences of one passage, with what was measured of it. */
@@ -275,6 +276,7 @@ function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQ
       passageSimilarity,
       bm25,
       lead,
+      caption: passage.kind === 'caption',
     };
   });
   return { candidates, bestShare: Math.max(0, ...candidates.map((c) => c.share)), bestSimilarity: passageSimilarity };

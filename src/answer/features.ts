@@ -47,6 +47,7 @@ export const CANDIDATE_FEATURES: readonly Feature[] = [
   { name: 'twoSentences', meaning: false, value: (c) => flag(c.twoSentences) },
   { name: 'words', meaning: false, value: (c) => Math.log1p(c.words) },
   { name: 'lead', meaning: false, value: (c) => c.lead },
+  { name: 'caption', meaning: false, value: (c) => flag(c.caption) },
   { name: 'bm25', meaning: false, value: (c) => c.bm25 },
   { name: 'similarity', meaning: true, value: (c) => c.similarity },
   { name: 'passageSimilarity', meaning: true, value: (c) => c.passageSimilarity },

@@ -15,6 +15,7 @@ export interface Ablation {
 export const ABLATIONS: readonly Ablation[] = [
   { features: ['bm25'], rule: 'passage score + 0.2 × normalised BM25' },
   { features: ['lead', 'sentencePosition'], rule: 'passage score + up to 0.05 for standing early in its document' },
+  { features: ['caption'], rule: 'passage score × 0.9 for a photo caption' },
   { features: ['cueAnswered', 'cueUnanswered'], rule: 'score × 0.9 when a "how many"/"when" quote lacks its number or time' },
   { features: ['focusMissing'], rule: 'confidence × 0.6 when a quote lacks what "how many X"/"which X" names' },
   { features: ['phrase'], rule: 'phrase bonus 0.5 (question words in order)' },

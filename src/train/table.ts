@@ -43,7 +43,7 @@ export interface TrainingCandidate extends CandidateSignals {
 /** Real-valued signals are kept to four places: the table is smaller, and a fresh extraction compares exactly. */
 const PLACES = 1e4;
 const REAL_SIGNALS = ['share', 'ownShare', 'exactShare', 'phrase', 'heaviestMissing', 'previousShare', 'nextShare', 'sentencePosition', 'similarity', 'passageShare', 'passageSimilarity', 'bm25', 'lead'] as const;
-const FLAG_SIGNALS = ['byWords', 'byMeaning', 'right', 'goldPassage', 'answersCue', 'focusMissing', 'twoSentences'] as const;
+const FLAG_SIGNALS = ['byWords', 'byMeaning', 'right', 'goldPassage', 'answersCue', 'focusMissing', 'twoSentences', 'caption'] as const;
 const CUES: readonly (CueKind | undefined)[] = [undefined, 'number', 'time', 'person', 'place'];
 
 export function quantise(value: number): number {
@@ -72,6 +72,7 @@ export function trainingCandidates(set: CandidateSet, right: (i: number) => bool
       answersCue: candidate.answersCue,
       focusMissing: candidate.focusMissing,
       twoSentences: candidate.twoSentences,
+      caption: candidate.caption,
       words: candidate.words,
     };
   });

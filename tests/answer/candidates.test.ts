@@ -112,10 +112,11 @@ describe('candidate quotes', () => {
     expect((await candidate(witnesses, 'Who heard gunfire?', 'The valley heard gunfire.')).answersCue).toBe(false);
   });
 
-  it('marks where each passage stands in its document, a photo caption being one', async () => {
+  it('marks a photo caption, and where each passage stands in its document', async () => {
     const captioned = await engineOver('gate', 'Gate', ['A guard stands at the gate [Source: Wire]', 'The guard at the gate was hit with a brick.']);
     const caption = await candidate(captioned, 'What happened to the guard at the gate?', 'A guard stands at the gate');
     const text = await candidate(captioned, 'What happened to the guard at the gate?', 'The guard at the gate was hit with a brick.');
+    expect([caption.caption, text.caption]).toEqual([true, false]);
     expect([caption.lead, text.lead]).toEqual([1, 0.5]);
   });
 

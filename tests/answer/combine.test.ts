@@ -44,6 +44,7 @@ function candidate(passageId: string, share: number, overrides: Partial<Candidat
     passageSimilarity: 0.5,
     bm25: 1,
     lead: 1,
+    caption: false,
     byWords: true,
     byMeaning: false,
     ...overrides,

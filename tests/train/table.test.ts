@@ -31,6 +31,7 @@ const SET: CandidateSet = {
     passageSimilarity: 0.61,
     bm25: 0.333333,
     lead: 0.5,
+    caption: false,
     byWords: byWords as boolean,
     byMeaning: true,
   })),
