@@ -6,6 +6,7 @@ import { knownStemPositions, positionsOfStems, stemPositions } from '../search/s
 import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
+import { WordVectors } from '../search/word-vectors.js';
 import type { Highlight } from './types.js';
 
 /**
@@ -84,6 +85,11 @@ export interface CandidateSignals {
   readonly phrase: number;
   /** The heaviest concept neither the span nor its context holds. */
   readonly heaviestMissing: number;
+  /**
+   * The share of the concepts neither the span nor its context holds, each weighed by its nearest word in the span
+   * by word vectors (a cosine, 0 when none is near): "released" for "freed".
+   */
+  readonly softShare: number;
   /** Whether the span holds the kind of answer the question's form asks for (a number for "how many"…). */
   readonly answersCue: boolean;
   /** The span lacks what the question names as its focus ("children" in "how many children"), or its count. */
@@ -166,10 +172,12 @@ interface Occurrence {
 export function findCandidates(
   question: AnalysedQuestion,
   index: PassageIndex,
+  words: WordVectors,
   options: CandidateOptions = DEFAULT_CANDIDATE_OPTIONS,
   semantic?: SpanSimilarity,
 ): CandidateSet {
   const concepts = question.concepts.map((concept) => resolveConcept(concept, index, options));
+  const conceptVectors = question.concepts.map((concept) => WordVectors.meanOf(concept.words.filter((word) => !isStopWord(word.word)).flatMap((word) => words.vector(word.word) ?? [])));
   const cueWeight = question.cue ? (question.cue.slotWord ? englishRarity(question.cue.slotWord) : options.cueWeight) : 0;
   const totalWeight = concepts.reduce((sum, concept) => sum + concept.weight, 0) + cueWeight;
   const absentWeight = concepts.reduce((sum, concept) => sum + (concept.inCorpus ? 0 : concept.weight), 0);
@@ -186,6 +194,8 @@ export function findCandidates(
     countsFocus: question.cue?.kind === 'number' && question.cue.slotWord === undefined && question.focus !== undefined,
     positionsIn: (tokens) => knownStemPositions(tokens) ?? positionsOfStems(tokens, asked),
     semantic,
+    words,
+    conceptVectors,
   };
   const hits = concepts.length > 0 ? index.find(searchWeights(concepts), options.candidates) : [];
   const bestBm25 = hits[0]?.score ?? 1;
@@ -207,7 +217,8 @@ export function findCandidates(
   const candidates: Candidate[] = [];
   for (const measured of new Set([...keptByWords, ...keptByMeaning])) {
     const flags = { byWords: keptByWords.includes(measured), byMeaning: keptByMeaning.includes(measured) };
-    for (const candidate of measured.candidates) candidates.push({ ...candidate, ...flags });
+    const softShares = measured.softShares();
+    measured.candidates.forEach((candidate, i) => candidates.push({ ...candidate, softShare: softShares[i]!, ...flags }));
   }
   return { question: signals, candidates };
 }
@@ -224,13 +235,18 @@ interface ResolvedQuestion {
   /** Where the asked stems stand in some tokens. */
   readonly positionsIn: (tokens: readonly Token[]) => ReadonlyMap<string, readonly number[]>;
   readonly semantic: SpanSimilarity | undefined;
+  readonly words: WordVectors;
+  /** Each concept's word vector (the mean of its words'), undefined when the vectors know none of its words. */
+  readonly conceptVectors: readonly (Int8Array | undefined)[];
 }
 
 /** Every quotable span of one passage, measured; with its best share and cosine, by which passages are kept. */
 interface MeasuredPassage {
-  readonly candidates: readonly Omit<Candidate, 'byWords' | 'byMeaning'>[];
+  readonly candidates: readonly Omit<Candidate, 'byWords' | 'byMeaning' | 'softShare'>[];
   readonly bestShare: number;
   readonly bestSimilarity: number;
+  /** Each candidate's `softShare`: worked out only for the passages kept, being the costliest signal. */
+  readonly softShares: () => number[];
 }
 
 function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQuestion, index: PassageIndex, options: CandidateOptions): MeasuredPassage {
@@ -279,7 +295,15 @@ function measurePassage(entry: IndexedPassage, bm25: number, resolved: ResolvedQ
       caption: passage.kind === 'caption',
     };
   });
-  return { candidates, bestShare: Math.max(0, ...candidates.map((c) => c.share)), bestSimilarity: passageSimilarity };
+  return {
+    candidates,
+    bestShare: Math.max(0, ...candidates.map((c) => c.share)),
+    bestSimilarity: passageSimilarity,
+    softShares: () => {
+      const soft = new SoftMatch(resolved, tokens.text);
+      return windows.map((span) => soft.share(span.start, span.end, spans.held(span.start, span.end)));
+    },
+  };
 }
 
 /** Every span a quote of the passage may be: each sentence, and two adjacent sentences that each hold part of the question. */
@@ -328,13 +352,18 @@ class SpanMeasure {
     );
   }
 
+  /** The concepts the span or its context holds. */
+  held(start: number, end: number): Set<number> {
+    return new Set([...this.occurrences.filter((o) => o.start >= start && o.end <= end), ...this.referred].map((o) => o.concept));
+  }
+
   measure(start: number, end: number): SpanFigures {
     const { question, concepts, cueWeight, totalWeight, phrases, countsFocus } = this.resolved;
     if (totalWeight === 0) return { share: 0, ownShare: 0, exactShare: 0, phrase: 0, heaviestMissing: 0, answersCue: false, focusMissing: false };
     const inside = this.occurrences.filter((o) => o.start >= start && o.end <= end);
     const answersCue = this.answersCue(start, end);
     const cue = answersCue ? cueWeight : 0;
-    const held = new Set([...inside, ...this.referred].map((o) => o.concept));
+    const held = this.held(start, end);
     const missing = concepts.reduce((heaviest, concept, i) => (held.has(i) ? heaviest : Math.max(heaviest, concept.weight)), 0);
     const exact = inside.filter((o) => o.credit === 1 && o.part === undefined);
     return {
@@ -347,6 +376,36 @@ class SpanMeasure {
       // "How many X" unanswered by a count of X is as unanswered as a span lacking X.
       focusMissing: (question.focus !== undefined && !this.focusReferred && !inside.some((o) => o.concept === question.focus)) || (countsFocus && !answersCue),
     };
+  }
+}
+
+/** How near in meaning, word by word, a passage's words come to the concepts it lacks. */
+class SoftMatch {
+  /** For each concept, its cosine with each token (0 for a stop word or a word the vectors lack). */
+  private readonly cosines: readonly Float32Array[];
+
+  constructor(
+    private readonly resolved: ResolvedQuestion,
+    private readonly tokens: readonly Token[],
+  ) {
+    const rows = tokens.map((token) => (isStopWord(token.word) ? undefined : resolved.words.vector(token.word)));
+    this.cosines = resolved.conceptVectors.map((concept) => Float32Array.from(rows, (row) => (concept && row ? Math.max(0, WordVectors.cosine(concept, row)) : 0)));
+  }
+
+  /** The weight of the concepts not `held`, each times its best cosine with a word of the span, as a share. */
+  share(start: number, end: number, held: ReadonlySet<number>): number {
+    const { concepts, totalWeight } = this.resolved;
+    if (totalWeight === 0) return 0;
+    let weight = 0;
+    concepts.forEach((concept, c) => {
+      if (held.has(c)) return;
+      let best = 0;
+      this.tokens.forEach((token, i) => {
+        if (token.start >= start && token.end <= end) best = Math.max(best, this.cosines[c]![i]!);
+      });
+      weight += concept.weight * best;
+    });
+    return weight / totalWeight;
   }
 }
 

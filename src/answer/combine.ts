@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { projectRoot } from '../project/root.js';
+import type { WordVectors } from '../search/word-vectors.js';
 import type { Candidate, CandidateSet, QuestionSignals } from './candidates.js';
 import { candidateFeatures, candidatesFor, confidenceFeatures, featureRows, type Placeable, type RankedSignals } from './features.js';
 
@@ -16,6 +17,9 @@ export type AnsweringMode = 'fused' | 'lexical';
 
 /** Where the model file is kept: in the repository, beside `src/`. */
 export const DEFAULT_MODEL_FILE = path.join(projectRoot(), 'model', 'answer-model.json');
+
+/** The word vectors' file as the training table's sources name it. */
+export const WORD_VECTORS_SOURCE = 'model/word-vectors.bin';
 
 /** Identifies the file's layout; a file of another layout is refused. */
 export const MODEL_FORMAT = 'incident-desk-answer-model/1';
@@ -97,6 +101,20 @@ export class AnswerModel {
       checkScorer(file, `${mode} confidence`, confidence, confidenceFeatures(mode).map((feature) => feature.name));
     }
     return new AnswerModel(file, parsed.data);
+  }
+
+  /**
+   * This model, if it was trained on candidates measured with these word vectors (its table records their file's
+   * SHA-256 under {@link WORD_VECTORS_SOURCE}); otherwise an error naming both files.
+   */
+  checkWordVectors(words: WordVectors): this {
+    const trainedWith = this.model.trainedOn.sources[WORD_VECTORS_SOURCE];
+    if (trainedWith !== words.sha256) {
+      throw new AnswerModelError(
+        `answer model: ${this.file} was not trained with the word vectors in ${WORD_VECTORS_SOURCE} (${words.sha256.slice(0, 12)}; it records ${trainedWith?.slice(0, 12) ?? 'none'}); run npm run train`,
+      );
+    }
+    return this;
   }
 
   /** The confidence below which the engine abstains. */

@@ -1,4 +1,5 @@
 import type { Corpus, Passage } from '../corpus/types.js';
+import { WordVectors } from '../search/word-vectors.js';
 import { loadEnglishRarity } from '../search/english-rarity.js';
 import { GlossaryLookup } from '../search/glossary-lookup.js';
 import { DEFAULT_PASSAGE_INDEX_OPTIONS, PassageIndex, type CapturedIndex, type IndexedPassage, type IndexOrigin, type PassageIndexOptions } from '../search/passage-index.js';
@@ -20,6 +21,8 @@ export interface AnswerEngineOptions {
    * that only measures candidates (for `npm run train`, which makes the model) and cannot answer.
    */
   readonly model?: AnswerModel | null | undefined;
+  /** The word vectors of soft word matches; `model/word-vectors.bin` is read when none are given. */
+  readonly words?: WordVectors | undefined;
   /** In a corpus too large to embed whole, how many of the words' best passages are compared in meaning. */
   readonly onDemandCandidates: number;
 }
@@ -41,11 +44,16 @@ export const DEFAULT_ANSWER_ENGINE_OPTIONS: AnswerEngineOptions = {
   onDemandCandidates: 5,
 };
 
-/** The model file, read once per process and shared by every engine (a reload builds a new engine). */
+/** The model file and the word vectors, read once per process and shared by every engine (a reload builds a new engine). */
 let defaultModelLoad: Promise<AnswerModel> | undefined;
+let defaultWordsLoad: Promise<WordVectors> | undefined;
+
+function defaultWords(): Promise<WordVectors> {
+  return (defaultWordsLoad ??= WordVectors.read());
+}
 
 function defaultModel(): Promise<AnswerModel> {
-  return (defaultModelLoad ??= AnswerModel.load(DEFAULT_MODEL_FILE));
+  return (defaultModelLoad ??= Promise.all([AnswerModel.load(DEFAULT_MODEL_FILE), defaultWords()]).then(([model, words]) => model.checkWordVectors(words)));
 }
 
 /** What the sentence model says of a question: how near each span is, and whether it is small talk. */
@@ -89,6 +97,7 @@ export class AnswerEngine {
     private readonly glossary: GlossaryLookup,
     private readonly options: AnswerEngineOptions,
     private readonly trained: AnswerModel | null,
+    private readonly words: WordVectors,
     private readonly semantic: SemanticSearch | undefined,
     ready?: { readonly vectors: SpanVectors | OnDemandVectors | undefined },
   ) {
@@ -115,8 +124,9 @@ export class AnswerEngine {
   ): Promise<AnswerEngine> {
     loadEnglishRarity();
     const model = options.model === undefined ? await defaultModel() : options.model;
+    const words = options.words ?? (await defaultWords());
     const index = prepared ?? (await PassageIndex.build(corpus, options.index));
-    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, model, semantic);
+    return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, model, words, semantic);
   }
 
   /** Whether answers use the sentence model yet, and why not. */
@@ -140,7 +150,7 @@ export class AnswerEngine {
       this.index,
       this.corpus,
       corpus,
-      (index) => serve(new AnswerEngine(corpus, index, glossary, this.options, this.trained, this.semantic, ready)),
+      (index) => serve(new AnswerEngine(corpus, index, glossary, this.options, this.trained, this.words, this.semantic, ready)),
       this.options.index,
     );
   }
@@ -212,7 +222,7 @@ export class AnswerEngine {
     if (analysed.concepts.length === 0) return abstain(question, 'no-content-words', mode);
     if (semantic?.smallTalk) return abstain(question, 'small-talk', mode);
 
-    const ranked = this.model.rank(findCandidates(analysed, this.index, this.options.candidates, semantic?.similarity), mode);
+    const ranked = this.model.rank(findCandidates(analysed, this.index, this.words, this.options.candidates, semantic?.similarity), mode);
     const [best] = ranked;
     if (!best) return abstain(question, 'no-match', mode);
     const threshold = this.model.threshold(mode);
@@ -246,7 +256,7 @@ export class AnswerEngine {
   /** The question's candidate quotes with what was measured of each, and the mode they were measured in (for training). */
   async candidates(question: string): Promise<{ set: CandidateSet; mode: 'fused' | 'lexical' }> {
     const semantic = this.semanticOf(question, await this.prepare(question));
-    return { set: findCandidates(analyseQuestion(question, this.glossary), this.index, this.options.candidates, semantic?.similarity), mode: semantic ? 'fused' : 'lexical' };
+    return { set: findCandidates(analyseQuestion(question, this.glossary), this.index, this.words, this.options.candidates, semantic?.similarity), mode: semantic ? 'fused' : 'lexical' };
   }
 
   /** The prepared question against this corpus's spans; undefined (lexical) without vectors. */
@@ -260,7 +270,7 @@ export class AnswerEngine {
   /** Too large a corpus to compare with every span: the words' best passages are the ones compared in meaning. */
   private candidatesOf(question: string): Passage[] {
     // Candidates come passage by passage, the best-covering passage first.
-    const { candidates } = findCandidates(analyseQuestion(question, this.glossary), this.index, this.options.candidates);
+    const { candidates } = findCandidates(analyseQuestion(question, this.glossary), this.index, this.words, this.options.candidates);
     const passages = [...new Set(candidates.map((candidate) => candidate.passageId))].slice(0, this.options.onDemandCandidates);
     return passages.map((id) => this.index.get(id)!.passage);
   }

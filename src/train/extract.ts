@@ -1,5 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { WORD_VECTORS_SOURCE } from '../answer/combine.js';
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS } from '../answer/engine.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus } from '../corpus/load-corpus.js';
 import type { Corpus } from '../corpus/types.js';
@@ -10,6 +11,7 @@ import { parseSquad, squadCorpus, squadDocumentId, type SquadArticle, type Squad
 import { seededRandom } from '../eval/typos.js';
 import { projectRoot } from '../project/root.js';
 import { expandShorthand } from '../search/question.js';
+import { WordVectors } from '../search/word-vectors.js';
 import type { SemanticSearch } from '../semantic/semantic-search.js';
 import { sha256, TABLE_FORMAT, trainingCandidates, trainingSignals, type TrainingQuestion, type TrainingTable } from './table.js';
 
@@ -59,6 +61,8 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
     sources[inData.startsWith('..') ? path.relative(projectRoot(), file) : path.join('eval', inData)] = sha256(text);
     return text;
   };
+  const words = await WordVectors.read();
+  sources[WORD_VECTORS_SOURCE] = words.sha256;
   const questions: TrainingQuestion[] = [];
   const random = seededRandom(plan.seed);
 
@@ -76,7 +80,7 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
     const elsewhere = corpora[(c + corpora.length - 1) % corpora.length]!.perArticle.flatMap((questions) => questions.slice(0, plan.absentPerArticle));
     const absent = corpora.length > 1 ? elsewhere.map(({ q }) => absentAsked('squad-absent', 'train', q.question)) : [];
     plan.log(`train: SQuAD train corpus ${c + 1}/${plan.squadCorpora}: ${articles.length} articles, ${asked.length} questions, ${absent.length} about articles it lacks`);
-    questions.push(...(await measure(squadCorpus(articles), [...asked, ...absent], semantic)));
+    questions.push(...(await measure(squadCorpus(articles), [...asked, ...absent], semantic, words)));
   }
 
   // The chat set and the development questions, asked of the bundled corpus with the 48 SQuAD dev articles beside it.
@@ -94,12 +98,12 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
       ...own.map(([source, q]) => evidenceAsked(`${source}+distractors`, 'train', q)),
     ];
     plan.log(`train: the bundled corpus with the SQuAD dev articles: ${asked.length} questions`);
-    questions.push(...(await measure(corpus, asked, semantic)));
+    questions.push(...(await measure(corpus, asked, semantic, words)));
     const bundled = await loadCorpus(plan.corpusDir, DEFAULT_CORPUS_LOAD_OPTIONS);
     // The chat set again, of the bundled article alone: questions about articles the corpus lacks, split as above.
     const absent = chat.map((q) => absentAsked('wiki-chat-absent', articleSplit(q.article!, chatArticles), q.q));
     plan.log(`train: the bundled corpus: ${own.length} questions, ${absent.length} about articles it lacks`);
-    questions.push(...(await measure(bundled, [...own.map(([source, q]) => evidenceAsked(source, 'train', q)), ...absent], semantic)));
+    questions.push(...(await measure(bundled, [...own.map(([source, q]) => evidenceAsked(source, 'train', q)), ...absent], semantic, words)));
   } finally {
     await rm(distracted, { recursive: true, force: true });
   }
@@ -111,7 +115,7 @@ export async function extractTable(plan: ExtractionPlan, semantic: SemanticSearc
     const all = shuffled(v2ByArticle.get(i) ?? [], random);
     const chosen = [...all.filter((q) => !q.is_impossible).slice(0, plan.v2PerArticle), ...all.filter((q) => q.is_impossible).slice(0, plan.v2PerArticle)];
     const split = articleSplit(article.article, chatArticles);
-    questions.push(...(await measure(squadCorpus([article]), chosen.map((q) => squadAsked('squad-v2', split, article, q)), semantic)));
+    questions.push(...(await measure(squadCorpus([article]), chosen.map((q) => squadAsked('squad-v2', split, article, q)), semantic, words)));
   }
   plan.log(`train: SQuAD v2.0 dev: ${v2.articles.length} articles`);
   return { format: TABLE_FORMAT, sources: Object.fromEntries(Object.entries(sources).sort()), questions };
@@ -128,8 +132,8 @@ async function ownQuestions(plan: ExtractionPlan, read: (file: string) => Promis
 }
 
 /** Each asked question's candidates, measured against `corpus`. */
-async function measure(corpus: Corpus, asked: readonly Asked[], semantic: SemanticSearch): Promise<TrainingQuestion[]> {
-  const engine = await AnswerEngine.build(corpus, { ...DEFAULT_ANSWER_ENGINE_OPTIONS, model: null }, semantic);
+async function measure(corpus: Corpus, asked: readonly Asked[], semantic: SemanticSearch, words: WordVectors): Promise<TrainingQuestion[]> {
+  const engine = await AnswerEngine.build(corpus, { ...DEFAULT_ANSWER_ENGINE_OPTIONS, model: null, words }, semantic);
   await engine.vectorsSettled;
   if (engine.mode.mode !== 'fused') throw new Error(`train: the sentence model is not serving (${semantic.problem ?? semantic.state}); the table needs it`);
   const store = await semantic.questionStore();

@@ -7,6 +7,7 @@ import { DEFAULT_MODEL_FILE } from '../answer/combine.js';
 import { parseConfig } from '../config/env.js';
 import { DEFAULT_EVAL_DIR } from '../eval/squad.js';
 import { projectRoot } from '../project/root.js';
+import { DEFAULT_WORD_VECTORS_FILE } from '../search/word-vectors.js';
 import { SemanticSearch } from '../semantic/semantic-search.js';
 import { extractTable, type ExtractionPlan } from './extract.js';
 import { DEFAULT_FIT_OPTIONS, fitModel } from './fit.js';
@@ -14,6 +15,7 @@ import { DEFAULT_TABLE_FILE, modelText } from './model-text.js';
 import { runAblations } from './ablate.js';
 import { decodeTable, encodeTable } from './table.js';
 import { aucText, tableFigures } from './table-figures.js';
+import { buildWordVectors } from './word-vectors.js';
 
 const percent = (part: number, whole: number): string => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);
 
@@ -69,6 +71,10 @@ async function main(): Promise<void> {
     if (!existsSync(path.join(args.data, 'squad-v1.1-train', 'questions.jsonl'))) {
       throw new Error(`train: the shared data is not at ${args.data} (SQuAD v1.1 train, the chat set): pass --data DIR, or --fit-only to fit from the committed table`);
     }
+    // The word vectors first: the table records which it was measured with.
+    const words = await buildWordVectors();
+    await writeFile(DEFAULT_WORD_VECTORS_FILE, words);
+    console.error(`train: wrote ${DEFAULT_WORD_VECTORS_FILE} (${(words.length / 1e6).toFixed(1)} MB)`);
     const semantic = SemanticSearch.start({ cacheDir: config.CACHE_DIR, log: (line) => console.error(line) });
     try {
       const started = Date.now();

@@ -16,7 +16,7 @@ export interface TrainingTable {
   readonly questions: readonly TrainingQuestion[];
 }
 
-export const TABLE_FORMAT = 'incident-desk-training-table/2';
+export const TABLE_FORMAT = 'incident-desk-training-table/3';
 
 /** Where a question comes from: the set, its side of the split, and the corpus it was asked of. */
 export interface TrainingQuestion {
@@ -42,7 +42,7 @@ export interface TrainingCandidate extends CandidateSignals {
 
 /** Real-valued signals are kept to four places: the table is smaller, and a fresh extraction compares exactly. */
 const PLACES = 1e4;
-const REAL_SIGNALS = ['share', 'ownShare', 'exactShare', 'phrase', 'heaviestMissing', 'previousShare', 'nextShare', 'sentencePosition', 'similarity', 'passageShare', 'passageSimilarity', 'bm25', 'lead'] as const;
+const REAL_SIGNALS = ['share', 'ownShare', 'exactShare', 'phrase', 'heaviestMissing', 'previousShare', 'nextShare', 'sentencePosition', 'similarity', 'passageShare', 'passageSimilarity', 'bm25', 'lead', 'softShare'] as const;
 const FLAG_SIGNALS = ['byWords', 'byMeaning', 'right', 'goldPassage', 'answersCue', 'focusMissing', 'twoSentences', 'caption'] as const;
 const CUES: readonly (CueKind | undefined)[] = [undefined, 'number', 'time', 'person', 'place'];
 

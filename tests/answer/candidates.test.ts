@@ -126,12 +126,21 @@ describe('candidate quotes', () => {
     for (const c of set.candidates) expect(c.share).toBeLessThan(0.5);
   });
 
+  it('credits a word the span lacks by its nearest word in meaning there ("ship" by "boat"), and a word it holds not at all', async () => {
+    const boat = await candidate(engine, 'Were the families carried off by ship?', 'Rescue teams evacuated 120 families by boat.');
+    const villages = await candidate(engine, 'Were the families carried off by ship?', 'Families were evacuated from the villages.');
+    expect(boat.softShare).toBeGreaterThan(villages.softShare);
+    expect(boat.softShare).toBeLessThan(1 - boat.share);
+    const whole = await candidate(engine, 'Were families evacuated by boat?', 'Rescue teams evacuated 120 families by boat.');
+    expect(whole.softShare).toBe(0);
+  });
+
   it('keeps every share between 0 and 1, and BM25 as a share of the best passage', async () => {
     const { set } = await engine.candidates('river valley families group');
     expect(set.candidates.length).toBeGreaterThan(1);
     expect(Math.max(...set.candidates.map((c) => c.bm25))).toBe(1);
     for (const c of set.candidates) {
-      for (const share of [c.share, c.ownShare, c.exactShare, c.heaviestMissing, c.passageShare, c.bm25]) {
+      for (const share of [c.share, c.ownShare, c.exactShare, c.heaviestMissing, c.softShare, c.passageShare, c.bm25]) {
         expect(share).toBeGreaterThanOrEqual(0);
         expect(share).toBeLessThanOrEqual(1);
       }

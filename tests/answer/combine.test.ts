@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Candidate, CandidateSet } from '../../src/answer/candidates.js';
-import { AnswerModel, AnswerModelError, applyScorer, MODEL_FORMAT, type AnswerModelFile, type Scorer } from '../../src/answer/combine.js';
+import { AnswerModel, AnswerModelError, applyScorer, MODEL_FORMAT, WORD_VECTORS_SOURCE, type AnswerModelFile, type Scorer } from '../../src/answer/combine.js';
 import { candidateFeatures, confidenceFeatures } from '../../src/answer/features.js';
+import { encodeWordVectors, WordVectors } from '../../src/search/word-vectors.js';
 
 /** A scorer over `names` that weighs one of them (`weighed`) and nothing else; standardisation left neutral. */
 function scorer(names: readonly string[], weighed: Record<string, number> = {}, bias = 0): Scorer {
@@ -32,6 +33,7 @@ function candidate(passageId: string, share: number, overrides: Partial<Candidat
     exactShare: share,
     phrase: 0,
     heaviestMissing: 0,
+    softShare: 0,
     previousShare: 0,
     nextShare: 0,
     sentencePosition: 0,
@@ -88,6 +90,18 @@ describe('the model file', () => {
     const short = { ...model, modes: { ...model.modes, lexical: { ...model.modes.lexical, confidence: { ...model.modes.lexical.confidence, weights: [1] } } } };
     const file = await fileWith('short.json', JSON.stringify(short));
     await expect(AnswerModel.load(file)).rejects.toThrow(`answer model: ${file} has lexical confidence weights of the wrong size`);
+  });
+
+  it('is refused with word vectors other than those its table was measured with, naming both files', () => {
+    const words = WordVectors.decode(encodeWordVectors('test@1', new Map([['freed', [1, 0]]])), '(test)');
+    const other = WordVectors.decode(encodeWordVectors('test@1', new Map([['freed', [0, 1]]])), '(test)');
+    const file = modelFile();
+    const model = AnswerModel.from({ ...file, trainedOn: { ...file.trainedOn, sources: { [WORD_VECTORS_SOURCE]: words.sha256 } } }, '(test)');
+    expect(model.checkWordVectors(words)).toBe(model);
+    expect(() => model.checkWordVectors(other)).toThrow(
+      new AnswerModelError(`answer model: (test) was not trained with the word vectors in ${WORD_VECTORS_SOURCE} (${other.sha256.slice(0, 12)}; it records ${words.sha256.slice(0, 12)}); run npm run train`),
+    );
+    expect(() => AnswerModel.from(file, '(old)').checkWordVectors(words)).toThrow(`answer model: (old) was not trained with the word vectors in ${WORD_VECTORS_SOURCE} (${words.sha256.slice(0, 12)}; it records none)`);
   });
 
   it('loads a well-formed file and gives its thresholds', async () => {

@@ -177,9 +177,9 @@ describe('AnswerEngine on the bundled article', () => {
   });
 
   it('offers the right passage as the closest when, by words alone, it is not sure enough to answer', async () => {
-    // A paraphrase ("another name" for "also known as"): the learned confidence leaves it just under the words-only
+    // A paraphrase ("abbreviated as" for "also known as"): the learned confidence leaves it under the words-only
     // threshold (docs/learning.md), but the passage it would have quoted is still shown.
-    const answer = await engine.answer('What is another name for the Pakistani Taliban?');
+    const answer = await engine.answer('What is the Pakistani Taliban abbreviated as?');
     expect(answer.answered).toBe(false);
     expect(answer.closest?.citation.passageId).toBe('bannu-siege#p6');
     expect(answer.closest?.text).toContain('also known as the TTP');

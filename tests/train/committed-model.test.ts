@@ -3,12 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnswerModel, DEFAULT_MODEL_FILE } from '../../src/answer/combine.js';
+import { AnswerModel, DEFAULT_MODEL_FILE, WORD_VECTORS_SOURCE } from '../../src/answer/combine.js';
 import { AnswerEngine, DEFAULT_ANSWER_ENGINE_OPTIONS } from '../../src/answer/engine.js';
 import { DEFAULT_CORPUS_LOAD_OPTIONS, loadCorpus } from '../../src/corpus/load-corpus.js';
 import { holdsEvidence } from '../../src/eval/evidence.js';
 import { readQuestions } from '../../src/eval/question-sets.js';
 import { DEFAULT_EVAL_DIR } from '../../src/eval/squad.js';
+import { WordVectors } from '../../src/search/word-vectors.js';
 import { SemanticSearch } from '../../src/semantic/semantic-search.js';
 import { DEFAULT_FIT_OPTIONS, fitModel } from '../../src/train/fit.js';
 import { DEFAULT_TABLE_FILE, modelText } from '../../src/train/model-text.js';
@@ -41,11 +42,11 @@ describe('the committed answer model', () => {
     const trainedOn = (JSON.parse(committed) as { trainedOn: { table: string; sources: Record<string, string> } }).trainedOn;
     expect(trainedOn.table).toBe(sha256(tableBytes));
     expect(trainedOn.sources).toEqual(table.sources);
-    expect(Object.keys(trainedOn.sources)).toEqual(expect.arrayContaining(['eval/squad-v1.1-train/questions.jsonl', 'eval/wiki-chat/questions.jsonl']));
-    // Where the shared data sits beside this clone, it is the data the table was measured from.
+    expect(Object.keys(trainedOn.sources)).toEqual(expect.arrayContaining(['eval/squad-v1.1-train/questions.jsonl', 'eval/wiki-chat/questions.jsonl', 'model/word-vectors.bin']));
+    // Where the shared data sits beside this clone, it is the data the table was measured from; the word vectors are in the repository.
     for (const [file, hash] of Object.entries(trainedOn.sources)) {
       const where = file.startsWith('eval/') ? path.join(DEFAULT_EVAL_DIR, '..', file) : path.join(ROOT, file);
-      if (existsSync(where)) expect(sha256(await readFile(where, 'utf8')), file).toBe(hash);
+      if (existsSync(where)) expect(file === WORD_VECTORS_SOURCE ? (await WordVectors.read(where)).sha256 : sha256(await readFile(where, 'utf8')), file).toBe(hash);
     }
   });
 });

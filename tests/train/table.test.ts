@@ -19,6 +19,7 @@ const SET: CandidateSet = {
     exactShare: 0.1,
     phrase: 0.05,
     heaviestMissing: 0.2,
+    softShare: 0.12345,
     previousShare: 0.1,
     nextShare: 0,
     sentencePosition: 0.5,
