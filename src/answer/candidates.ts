@@ -196,6 +196,7 @@ export function findCandidates(
     semantic,
     words,
     conceptVectors,
+    nearness: conceptVectors.map(() => new Map()),
   };
   const hits = concepts.length > 0 ? index.find(searchWeights(concepts), options.candidates) : [];
   const bestBm25 = hits[0]?.score ?? 1;
@@ -238,6 +239,8 @@ interface ResolvedQuestion {
   readonly words: WordVectors;
   /** Each concept's word vector (the mean of its words'), undefined when the vectors know none of its words. */
   readonly conceptVectors: readonly (Int8Array | undefined)[];
+  /** Each concept's cosine (at least 0) with each word met so far. */
+  readonly nearness: readonly Map<string, number>[];
 }
 
 /** Every quotable span of one passage, measured; with its best share and cosine, by which passages are kept. */
@@ -381,31 +384,58 @@ class SpanMeasure {
 
 /** How near in meaning, word by word, a passage's words come to the concepts it lacks. */
 class SoftMatch {
-  /** For each concept, its cosine with each token (0 for a stop word or a word the vectors lack). */
-  private readonly cosines: readonly Float32Array[];
+  /** For each concept, its cosine with each token, worked out the first time a span lacks the concept. */
+  private readonly cosines: (Float32Array | undefined)[];
 
   constructor(
     private readonly resolved: ResolvedQuestion,
     private readonly tokens: readonly Token[],
   ) {
-    const rows = tokens.map((token) => (isStopWord(token.word) ? undefined : resolved.words.vector(token.word)));
-    this.cosines = resolved.conceptVectors.map((concept) => Float32Array.from(rows, (row) => (concept && row ? Math.max(0, WordVectors.cosine(concept, row)) : 0)));
+    this.cosines = resolved.conceptVectors.map(() => undefined);
   }
 
   /** The weight of the concepts not `held`, each times its best cosine with a word of the span, as a share. */
   share(start: number, end: number, held: ReadonlySet<number>): number {
-    const { concepts, totalWeight } = this.resolved;
+    const { concepts, conceptVectors, totalWeight } = this.resolved;
     if (totalWeight === 0) return 0;
+    const { tokens } = this;
+    // The span's first token, by halves: tokens are in text order.
+    let first = 0;
+    for (let high = tokens.length; first < high; ) {
+      const middle = (first + high) >>> 1;
+      if (tokens[middle]!.start < start) first = middle + 1;
+      else high = middle;
+    }
     let weight = 0;
-    concepts.forEach((concept, c) => {
-      if (held.has(c)) return;
+    for (let c = 0; c < concepts.length; c++) {
+      if (held.has(c) || !conceptVectors[c]) continue;
+      const cosines = this.cosinesOf(c);
       let best = 0;
-      this.tokens.forEach((token, i) => {
-        if (token.start >= start && token.end <= end) best = Math.max(best, this.cosines[c]![i]!);
-      });
-      weight += concept.weight * best;
-    });
+      for (let i = first; i < tokens.length && tokens[i]!.start < end; i++) if (cosines[i]! > best) best = cosines[i]!;
+      weight += concepts[c]!.weight * best;
+    }
     return weight / totalWeight;
+  }
+
+  private cosinesOf(c: number): Float32Array {
+    let cosines = this.cosines[c];
+    if (!cosines) {
+      // Words repeat across passages and spans: each word's cosine is worked out once per question.
+      const near = this.resolved.nearness[c]!;
+      const vector = this.resolved.conceptVectors[c]!;
+      cosines = new Float32Array(this.tokens.length);
+      for (let i = 0; i < this.tokens.length; i++) {
+        const { word } = this.tokens[i]!;
+        let cosine = near.get(word);
+        if (cosine === undefined) {
+          const row = isStopWord(word) ? undefined : this.resolved.words.vector(word);
+          near.set(word, (cosine = row ? Math.max(0, WordVectors.cosine(vector, row)) : 0));
+        }
+        cosines[i] = cosine;
+      }
+      this.cosines[c] = cosines;
+    }
+    return cosines;
   }
 }
 

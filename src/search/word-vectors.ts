@@ -19,6 +19,7 @@ export const DEFAULT_WORD_VECTORS_FILE = path.join(projectRoot(), 'model', 'word
 const MAGIC = 'incident-desk-word-vectors/1\n';
 const SCALE = 127;
 const DIGEST_BYTES = 32;
+const MEMO_SIZE = 100_000;
 
 /** What the header says of the vectors. */
 export interface WordVectorsHeader {
@@ -77,8 +78,21 @@ export class WordVectors {
     return new WordVectors(header, digest.toString('hex'), words, rows);
   }
 
+  /** Words already looked up, with their rows (null: not in the vectors); emptied when it reaches `MEMO_SIZE`. */
+  private readonly memo = new Map<string, Int8Array | null>();
+
   /** The word's row, or undefined for a word the vectors lack. Words are as the analyser writes them: lower case. */
   vector(word: string): Int8Array | undefined {
+    let row = this.memo.get(word);
+    if (row === undefined) {
+      // Questions can bring any words: the memo is bounded, and a corpus's words come back at once.
+      if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+      this.memo.set(word, (row = this.search(word) ?? null));
+    }
+    return row ?? undefined;
+  }
+
+  private search(word: string): Int8Array | undefined {
     let low = 0;
     let high = this.words.length - 1;
     while (low <= high) {

@@ -27,6 +27,7 @@ export const ABLATIONS: readonly Ablation[] = [
   { features: ['shareGap', 'passageShareGap', 'documentShareGap'], rule: '(new) margins over the best candidate, passage and document' },
   { features: ['margin', 'scoreGap', 'probability'], rule: '(new) the confidence’s margin over the next quote' },
   { features: ['absentShare', 'heaviestMissing'], rule: '(new) question words the corpus never uses, the heaviest word missing' },
+  { features: ['softShare'], rule: '(new) soft word matches through word vectors' },
 ];
 
 /** The fused mode's validation figures with nothing left out, then with each ablation. */
