@@ -7,6 +7,7 @@ import { likelyEnglishWord } from '../search/spelling.js';
 import type { AnalysedQuestion, AnswerCue, Concept, CueKind } from '../search/question.js';
 import type { SpanSimilarity } from '../semantic/span-similarity.js';
 import { WordVectors } from '../search/word-vectors.js';
+import { firstNotBefore } from '../search/bisect.js';
 import type { Highlight } from './types.js';
 
 /**
@@ -357,7 +358,12 @@ class SpanMeasure {
 
   /** The concepts the span or its context holds. */
   held(start: number, end: number): Set<number> {
-    return new Set([...this.occurrences.filter((o) => o.start >= start && o.end <= end), ...this.referred].map((o) => o.concept));
+    return this.heldWith(this.occurrences.filter((o) => o.start >= start && o.end <= end));
+  }
+
+  /** The concepts these occurrences inside a span, or the span's context, hold. */
+  private heldWith(inside: readonly Occurrence[]): Set<number> {
+    return new Set([...inside, ...this.referred].map((o) => o.concept));
   }
 
   measure(start: number, end: number): SpanFigures {
@@ -366,7 +372,7 @@ class SpanMeasure {
     const inside = this.occurrences.filter((o) => o.start >= start && o.end <= end);
     const answersCue = this.answersCue(start, end);
     const cue = answersCue ? cueWeight : 0;
-    const held = this.held(start, end);
+    const held = this.heldWith(inside);
     const missing = concepts.reduce((heaviest, concept, i) => (held.has(i) ? heaviest : Math.max(heaviest, concept.weight)), 0);
     const exact = inside.filter((o) => o.credit === 1 && o.part === undefined);
     return {
@@ -399,13 +405,7 @@ class SoftMatch {
     const { concepts, conceptVectors, totalWeight } = this.resolved;
     if (totalWeight === 0) return 0;
     const { tokens } = this;
-    // The span's first token, by halves: tokens are in text order.
-    let first = 0;
-    for (let high = tokens.length; first < high; ) {
-      const middle = (first + high) >>> 1;
-      if (tokens[middle]!.start < start) first = middle + 1;
-      else high = middle;
-    }
+    const first = firstNotBefore(tokens.length, (i) => tokens[i]!.start < start);
     let weight = 0;
     for (let c = 0; c < concepts.length; c++) {
       if (held.has(c) || !conceptVectors[c]) continue;

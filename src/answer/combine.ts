@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { projectRoot } from '../project/root.js';
-import type { WordVectors } from '../search/word-vectors.js';
+import { DEFAULT_WORD_VECTORS_FILE, type WordVectors } from '../search/word-vectors.js';
 import type { Candidate, CandidateSet, QuestionSignals } from './candidates.js';
 import { candidateFeatures, candidatesFor, confidenceFeatures, featureRows, type Placeable, type RankedSignals } from './features.js';
 
@@ -19,7 +19,7 @@ export type AnsweringMode = 'fused' | 'lexical';
 export const DEFAULT_MODEL_FILE = path.join(projectRoot(), 'model', 'answer-model.json');
 
 /** The word vectors' file as the training table's sources name it. */
-export const WORD_VECTORS_SOURCE = 'model/word-vectors.bin';
+export const WORD_VECTORS_SOURCE = path.relative(projectRoot(), DEFAULT_WORD_VECTORS_FILE);
 
 /** Identifies the file's layout; a file of another layout is refused. */
 export const MODEL_FORMAT = 'incident-desk-answer-model/1';

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { firstNotBefore } from './bisect.js';
 
 /**
  * How rare a word is in everyday English, from the SUBTLEX-US word counts (51 million words of film subtitles,
@@ -116,21 +117,12 @@ function compareLineWord(text: string, start: number, word: string): number {
 /** How many times SUBTLEX-US counts the normalised word, or undefined when it never occurs there. */
 function countOf(word: string): number | undefined {
   const { text, lineStarts } = load();
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >>> 1;
-    const start = lineStarts[middle]!;
-    const order = compareLineWord(text, start, word);
-    if (order < 0) low = middle + 1;
-    else if (order > 0) high = middle - 1;
-    else {
-      let count = 0;
-      for (let i = start + word.length + 1, code = text.charCodeAt(i); code !== NEWLINE; code = text.charCodeAt(++i)) count = count * 10 + code - 48;
-      return count;
-    }
-  }
-  return undefined;
+  const line = firstNotBefore(lineStarts.length, (i) => compareLineWord(text, lineStarts[i]!, word) < 0);
+  const start = lineStarts[line];
+  if (start === undefined || compareLineWord(text, start, word) !== 0) return undefined;
+  let count = 0;
+  for (let i = start + word.length + 1, code = text.charCodeAt(i); code !== NEWLINE; code = text.charCodeAt(++i)) count = count * 10 + code - 48;
+  return count;
 }
 
 /**

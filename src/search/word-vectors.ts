@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../project/root.js';
+import { firstNotBefore } from './bisect.js';
 
 /**
  * Word vectors for soft word matches ("freed" near "released"): an answer in other words than the question's still
@@ -93,16 +94,8 @@ export class WordVectors {
   }
 
   private search(word: string): Int8Array | undefined {
-    let low = 0;
-    let high = this.words.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const here = this.words[middle]!;
-      if (here === word) return this.rows.subarray(middle * this.header.dimensions, (middle + 1) * this.header.dimensions);
-      if (here < word) low = middle + 1;
-      else high = middle - 1;
-    }
-    return undefined;
+    const i = firstNotBefore(this.words.length, (k) => this.words[k]! < word);
+    return this.words[i] === word ? this.rows.subarray(i * this.header.dimensions, (i + 1) * this.header.dimensions) : undefined;
   }
 
   /** The cosine of two words' rows (each a unit vector to within rounding). */
