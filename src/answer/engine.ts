@@ -129,6 +129,15 @@ export class AnswerEngine {
     return new AnswerEngine(corpus, index, new GlossaryLookup(corpus.glossary), options, model, words, semantic);
   }
 
+  /**
+   * Starts reading the model file and the word vectors that {@link build} will need with `options`, so that they load
+   * while the corpus does. A failure is left for `build` to report.
+   */
+  static prefetch(options: AnswerEngineOptions): void {
+    if (options.model === undefined) defaultModel().catch(() => undefined);
+    else if (options.words === undefined) defaultWords().catch(() => undefined);
+  }
+
   /** Whether answers use the sentence model yet, and why not. */
   get mode(): AnsweringMode {
     if (this.vectors && this.semantic?.state === 'ready') return { mode: 'fused', model: 'ready' };

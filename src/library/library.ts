@@ -58,6 +58,7 @@ export class Library {
 
   /** Loads the corpus for start-up. Throws a {@link CorpusError} naming each bad file: nothing half-built is served. */
   static async load(directory: string, options: LibraryOptions = DEFAULT_LIBRARY_OPTIONS): Promise<Library> {
+    AnswerEngine.prefetch(options.engine);
     const snapshot = options.indexSnapshot && (await readIndexSnapshot(directory, options.indexSnapshot));
     // The corpus is loaded as always, but a file unchanged since the snapshot was saved keeps its saved document,
     // unread or unparsed; then the documents' hashes decide whether the saved index is the corpus's own.

@@ -178,14 +178,20 @@ export class QuestionLog {
       return connection;
     };
     const log = new QuestionLog(file, settings, connect, options);
-    log.closers.push(() => Promise.all([connection?.backend?.close(), nothingRecorded?.close()]));
+    // Only what was opened is flushed and closed: closing a log never read opens nothing.
+    log.closers.push(async () => {
+      await connection?.backend?.flush();
+      await Promise.all([connection?.backend?.close(), nothingRecorded?.close()]);
+    });
     if (settings.record) connect();
     return log;
   }
 
   /** The log in a store opened elsewhere (the PostgreSQL database of `DATABASE_URL`), which the caller closes. */
   static on(backend: Backend, settings: Omit<QuestionLogSettings, 'dataDir'>, options: Options = {}): QuestionLog {
-    return new QuestionLog(backend.where, settings, () => ({ backend, problem: backend.problem }), options);
+    const log = new QuestionLog(backend.where, settings, () => ({ backend, problem: backend.problem }), options);
+    log.closers.push(() => backend.flush());
+    return log;
   }
 
   private readonly closers: (() => Promise<unknown>)[] = [];
@@ -215,8 +221,10 @@ export class QuestionLog {
    * off. On PostgreSQL the row is written in the background after this resolves (see `Backend.appendQuestion`).
    */
   async record(entry: AskedEntry): Promise<number | undefined> {
+    // Asked first: a log that records nothing (the console) must not open a store for each question.
+    if (!this.settings.record) return undefined;
     const { backend } = this.usable();
-    if (!this.settings.record || !backend) return undefined;
+    if (!backend) return undefined;
     const { answer } = entry;
     const outcome: Outcome = !answer.answered
       ? 'abstained'
@@ -345,7 +353,6 @@ export class QuestionLog {
 
   /** Writes what is pending and closes the store it opened (SQLite: checkpointing the WAL); later calls do nothing. */
   async close(): Promise<void> {
-    await this.connect().backend?.flush();
     for (const close of this.closers.splice(0)) await close();
   }
 

@@ -36,12 +36,15 @@ describe('the bundled console', { timeout: PROCESS_TIMEOUT }, () => {
     const directory = await makeTempDir('incident-desk-modules-');
     const recorder = await moduleRecorder(directory);
     const dataDir = path.join(directory, 'data');
-    const result = await runConsole('How many hostage-takers were killed?\n', { args: ['--json'], env: { ...recorder.env, EMBEDDINGS: 'off', DATA_DIR: dataDir } }, PROCESS_TIMEOUT);
+    // NODE_DEBUG=module has Node name on stderr each package loaded by require(), which the hook does not see.
+    const result = await runConsole('How many hostage-takers were killed?\n', { args: ['--json'], env: { ...recorder.env, EMBEDDINGS: 'off', DATA_DIR: dataDir, NODE_DEBUG: 'module' } }, PROCESS_TIMEOUT);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ answered: true, mode: 'lexical' });
     const files = (await recorder.loaded()).filter((url) => !url.startsWith('node:')).map((url) => path.relative(REPO_ROOT, new URL(url).pathname));
     expect(files).toEqual([path.join('scripts', 'run.mjs'), path.join('dist', 'bundle', 'src', 'console', 'main.js')]);
-    // The store (and with it better-sqlite3) is opened by /gaps only: its folder was never made.
+    // The store (and with it better-sqlite3) is opened by /gaps only: not even in memory, and its folder was never made.
+    expect(result.stderr).toContain('Module._load REQUEST');
+    expect(result.stderr).not.toContain('better-sqlite3');
     expect(await stat(dataDir).then(() => true, () => false)).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +51,22 @@ describe('word vectors', () => {
     altered[altered.length - 40]! ^= 1;
     const alteredFile = await written('altered.bin', altered);
     await expect(WordVectors.read(alteredFile)).rejects.toThrow(`word vectors: ${alteredFile} is damaged (its checksum does not match)`);
+  });
+
+  it('refuse a file whose checksum holds but whose header does not fit its words and rows, naming it', async () => {
+    const good = encodeWordVectors('test@1', SMALL);
+    // The same file with another header, and a checksum made for it: damage the checksum alone cannot catch.
+    const withHeader = (header: object): Buffer => {
+      const body = good.subarray(0, good.length - 32).toString('latin1').replace(/\n\{[^\n]*\}\n/, `\n${JSON.stringify(header)}\n`);
+      const bytes = Buffer.from(body, 'latin1');
+      return Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]);
+    };
+    const moreWords = await written('more-words.bin', withHeader({ source: 'test@1', words: 4, dimensions: 3 }));
+    await expect(WordVectors.read(moreWords)).rejects.toThrow(`word vectors: ${moreWords} is damaged (its header says 4 words, it holds 3)`);
+    const tooBig = await written('too-big.bin', withHeader({ source: 'test@1', words: 3, dimensions: 1000 }));
+    await expect(WordVectors.read(tooBig)).rejects.toThrow(`word vectors: ${tooBig} is damaged (its header's 3 words of 1000 dimensions do not fit in it)`);
+    const notCounts = await written('not-counts.bin', withHeader({ source: 'test@1', words: 1.5, dimensions: 2 }));
+    await expect(WordVectors.read(notCounts)).rejects.toThrow(`word vectors: ${notCounts} is damaged (its header's 1.5 words of 2 dimensions do not fit in it)`);
   });
 
   it('put, in the committed file, a paraphrase nearer than an unrelated word, and name its source', async () => {
